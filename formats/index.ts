@@ -1,0 +1,9 @@
+/**
+ * The built-in formats: the only place a format is registered. Adding a format is one folder in
+ * formats/ and one line here.
+ */
+import type { DecoderPlugin, EncoderPlugin } from '../src/plugin.js';
+
+export const builtinDecoders: readonly DecoderPlugin[] = [];
+
+export const builtinEncoders: readonly EncoderPlugin[] = [];

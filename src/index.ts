@@ -1,0 +1,69 @@
+/**
+ * raster2img as a library: the same power as the CLI.
+ *
+ * ```ts
+ * import { convert, describe, openInput } from 'raster2img';
+ * await convert('scan.raw', 'scan.tif', { width: 4000, height: 3000, layout: 'rgb', depth: '16', endian: 'big', offset: 1800 });
+ * ```
+ */
+import { builtinDecoders, builtinEncoders } from '../formats/index.js';
+import { FormatRegistry } from './registry.js';
+import {
+  convertFile,
+  describeInput,
+  openInput as openWith,
+  type ConvertOptions,
+  type ConvertResult,
+  type InputSpec,
+  type OpenOptions,
+  type OpenedInput,
+} from './pipeline.js';
+
+/** A registry holding every built-in format; add your own plugins to it. */
+export function createRegistry(): FormatRegistry {
+  const r = new FormatRegistry();
+  for (const d of builtinDecoders) r.addDecoder(d);
+  for (const e of builtinEncoders) r.addEncoder(e);
+  return r;
+}
+
+export interface WithRegistry {
+  /** Formats to use (default: the built-in ones). */
+  registry?: FormatRegistry;
+}
+
+let defaultRegistry: FormatRegistry | undefined;
+function registryOf(o: WithRegistry): FormatRegistry {
+  return o.registry ?? (defaultRegistry ??= createRegistry());
+}
+
+/**
+ * Convert `input` (path, "-" for stdin, bytes or a stream) to `output` (path, "-" for stdout, or
+ * a %d pattern for one file per page). Options are the CLI's, camelCased.
+ * @throws RasterError
+ */
+export function convert(input: InputSpec, output: string, options: ConvertOptions & WithRegistry = {}): Promise<ConvertResult> {
+  return convertFile(registryOf(options), input, output, options);
+}
+
+/** Open an input for reading pages and rows yourself. Close it when done. @throws RasterError */
+export function openInput(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<OpenedInput> {
+  return openWith(registryOf(options), input, options);
+}
+
+/** Every page's descriptor and header as JSON-able data (what `--info` prints). @throws RasterError */
+export function describe(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
+  return describeInput(registryOf(options), input, options);
+}
+
+export { FormatRegistry } from './registry.js';
+export { RasterError, EXIT_CODES, type ErrorCode, type ErrorContext } from './errors.js';
+export { ByteSource } from './io/byte-source.js';
+export { ByteSink, MemorySink } from './io/byte-sink.js';
+export { RawRowReader, type RawTile } from './rows/raw-rows.js';
+export { makeConverter } from './convert/plan.js';
+export { rowBytes, pageBytes, validateLayout, describeLayout } from './model.js';
+export type { PixelLayout, PageInfo, Resolution, ColorModel, SampleFormat, BitsPerSample, ByteOrder } from './model.js';
+export type * from './plugin.js';
+export { pageFileName, parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
+export type { ConvertOptions, ConvertResult, InputSpec, OpenOptions, OpenedInput, Progress } from './pipeline.js';

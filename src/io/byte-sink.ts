@@ -1,0 +1,243 @@
+/**
+ * ByteSink: where an encoder's bytes go.
+ *
+ * A file target is written to a temp file beside it (same directory, so the final rename is
+ * atomic) and renamed over the target only by commit(); abort() removes the temp file. An
+ * existing good file is therefore never clobbered by a failed or interrupted conversion.
+ * stdout is a plain stream sink, or a spool file copied to stdout on commit when the encoder
+ * must seek (BMP bottom-up rows, TIFF first-IFD offset).
+ */
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { RasterError, ioError } from '../errors.js';
+
+/** Temp files not yet committed or aborted; removed synchronously if the process exits early. */
+const liveTempFiles = new Set<string>();
+let exitHookInstalled = false;
+function trackTemp(path: string): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const p of liveTempFiles) {
+        try {
+          unlinkSync(p);
+        } catch {
+          /* already gone */
+        }
+      }
+    });
+  }
+  liveTempFiles.add(path);
+}
+
+export abstract class ByteSink {
+  /** Where the output ends up ("-" for stdout); used in messages. */
+  abstract readonly name: string;
+  /** True when writeAt works. */
+  abstract readonly seekable: boolean;
+  /** Offset of the next sequential write = bytes written so far at the end. */
+  position = 0;
+
+  /** Append bytes; resolves when the caller may reuse `data` (backpressure). */
+  abstract write(data: Uint8Array): Promise<void>;
+  /** Write at an absolute offset without moving `position` (seekable sinks only). */
+  abstract writeAt(data: Uint8Array, pos: number): Promise<void>;
+  /** Make the output final (rename into place, or flush the spool to stdout). */
+  abstract commit(): Promise<void>;
+  /** Drop everything written; the target is left as it was. Safe to call more than once. */
+  abstract abort(): Promise<void>;
+
+  /**
+   * A sink for `target` ("-" = stdout). When `needsSeek` and the target is stdout, output is
+   * spooled to a temp file and copied to stdout on commit.
+   */
+  static async create(target: string, needsSeek: boolean, stdout: Writable = process.stdout): Promise<ByteSink> {
+    if (target === '-') {
+      if (!needsSeek) return new StreamSink(stdout, '-');
+      const spool = await FileSink.open(join(tmpdir(), "raster2img-out"), "-");
+      return new SpoolSink(spool, stdout);
+    }
+    return FileSink.open(target);
+  }
+
+  /** A growable in-memory sink (tests, small outputs); `bytes()` gives the result. */
+  static memory(name = '<memory>'): MemorySink {
+    return new MemorySink(name);
+  }
+}
+
+export class FileSink extends ByteSink {
+  readonly seekable = true;
+  private done = false;
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly tempPath: string,
+    readonly target: string,
+    readonly name: string,
+  ) {
+    super();
+  }
+
+  static async open(target: string, name = target): Promise<FileSink> {
+    // Same directory as the target so that rename() is atomic; 'wx' never follows or reuses a file.
+    const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    let fh: FileHandle;
+    try {
+      fh = await open(temp, 'wx', 0o644);
+    } catch (err) {
+      throw ioError(err, 'cannot create output', target === temp ? target : name);
+    }
+    trackTemp(temp);
+    return new FileSink(fh, temp, target, name);
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    const pos = this.position;
+    this.position += data.length;
+    await this.writeAt(data, pos);
+  }
+
+  async writeAt(data: Uint8Array, pos: number): Promise<void> {
+    let off = 0;
+    try {
+      while (off < data.length) {
+        const { bytesWritten } = await this.fh.write(data, off, data.length - off, pos + off);
+        off += bytesWritten;
+      }
+    } catch (err) {
+      throw ioError(err, 'cannot write output', this.name);
+    }
+  }
+
+  /** Read back part of what was written (used by the stdout spool). */
+  async readAt(dst: Uint8Array, pos: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(dst, 0, dst.length, pos);
+    return bytesRead;
+  }
+
+  async commit(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.fh.close();
+      await rename(this.tempPath, this.target);
+      liveTempFiles.delete(this.tempPath);
+    } catch (err) {
+      await this.removeTemp();
+      throw ioError(err, 'cannot finish output', this.name);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.fh.close().catch(() => undefined);
+    await this.removeTemp();
+  }
+
+  /** Close and delete the temp file without renaming (the spool uses it after copying). */
+  async discard(): Promise<void> {
+    await this.abort();
+  }
+
+  private async removeTemp(): Promise<void> {
+    await unlink(this.tempPath).catch(() => undefined);
+    liveTempFiles.delete(this.tempPath);
+  }
+}
+
+/** Sequential writes to a stream, waiting for each write's callback so buffers can be reused. */
+export class StreamSink extends ByteSink {
+  readonly seekable = false;
+  constructor(
+    private readonly stream: Writable,
+    readonly name: string,
+  ) {
+    super();
+  }
+  write(data: Uint8Array): Promise<void> {
+    this.position += data.length;
+    return new Promise((resolve, reject) => {
+      this.stream.write(data, (err) => (err ? reject(ioError(err, 'cannot write output', this.name)) : resolve()));
+    });
+  }
+  async writeAt(): Promise<void> {
+    throw new RasterError('E_NEEDS_SEEKABLE', 'this encoder must seek in its output; stdout is a stream', {
+      file: this.name,
+    });
+  }
+  async commit(): Promise<void> {}
+  async abort(): Promise<void> {}
+}
+
+/** A seekable temp file whose content goes to a stream on commit (BMP/TIFF to stdout). */
+class SpoolSink extends ByteSink {
+  readonly seekable = true;
+  readonly name = '-';
+  constructor(
+    private readonly spool: FileSink,
+    private readonly stream: Writable,
+  ) {
+    super();
+  }
+  async write(data: Uint8Array): Promise<void> {
+    this.position += data.length;
+    await this.spool.write(data);
+  }
+  writeAt(data: Uint8Array, pos: number): Promise<void> {
+    return this.spool.writeAt(data, pos);
+  }
+  async commit(): Promise<void> {
+    const out = new StreamSink(this.stream, '-');
+    const chunk = new Uint8Array(4 * 1024 * 1024);
+    try {
+      for (let pos = 0; pos < this.position; ) {
+        const n = await this.spool.readAt(chunk.subarray(0, Math.min(chunk.length, this.position - pos)), pos);
+        if (n === 0) break;
+        await out.write(chunk.subarray(0, n));
+        pos += n;
+      }
+    } finally {
+      await this.spool.discard();
+    }
+  }
+  abort(): Promise<void> {
+    return this.spool.discard();
+  }
+}
+
+export class MemorySink extends ByteSink {
+  readonly seekable = true;
+  private buf = new Uint8Array(1024);
+  private length = 0;
+  constructor(readonly name: string) {
+    super();
+  }
+  private ensure(end: number): void {
+    if (end <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(end, this.buf.length * 2));
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
+  }
+  async write(data: Uint8Array): Promise<void> {
+    await this.writeAt(data, this.position);
+    this.position += data.length;
+  }
+  async writeAt(data: Uint8Array, pos: number): Promise<void> {
+    this.ensure(pos + data.length);
+    this.buf.set(data, pos);
+    this.length = Math.max(this.length, pos + data.length);
+  }
+  async commit(): Promise<void> {}
+  async abort(): Promise<void> {
+    this.length = 0;
+  }
+  /** Everything written, as one Buffer. */
+  bytes(): Buffer {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.length);
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * The pipeline: open and sniff the input, then for each page pull bands of rows from the
+ * decoder, convert them to what the encoder asked for, and hand them on. Two band buffers
+ * alternate so that reading the next band overlaps writing the current one; nothing else is
+ * queued, so memory is a few bands whatever the image size.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { RasterError, ioError } from './errors.js';
+import { ByteSource } from './io/byte-source.js';
+import { ByteSink } from './io/byte-sink.js';
+import { rowBytes, validateLayout, type PageInfo } from './model.js';
+import type { DecodedInput, DecoderPlugin, EncoderPlugin, ImageWriter, Options, PageReader } from './plugin.js';
+import type { FormatRegistry } from './registry.js';
+import { makeConverter } from './convert/plan.js';
+
+/** Target size of one band buffer. Large enough for efficient I/O, small against memory. */
+export const DEFAULT_BAND_BYTES = 4 * 1024 * 1024;
+
+/** Where the input comes from: a path, "-" for stdin, bytes in memory, or a stream. */
+export type InputSpec = string | Uint8Array | Readable;
+
+export interface OpenOptions extends Options {
+  /** Input format name, to skip sniffing (e.g. "raw", "npy"). */
+  from?: string;
+  /** Stream used for "-" (default process.stdin). */
+  stdin?: Readable;
+}
+
+export interface ConvertOptions extends OpenOptions {
+  /** Output format name or extension; default: from the output path's extension. */
+  format?: string;
+  /** Convert only this 1-based page. */
+  page?: number;
+  /** Value range for float/int samples written as unsigned: [lo, hi] or "lo,hi". */
+  range?: readonly [number, number] | string;
+  /** Stream used for "-" output (default process.stdout). */
+  stdout?: Writable;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  onNotice?: (message: string) => void;
+  /** Band buffer size in bytes (default 4 MiB). */
+  bandBytes?: number;
+}
+
+export interface Progress {
+  page: number;
+  rowsDone: number;
+  height: number;
+}
+
+export interface ConvertResult {
+  /** Decoder and encoder used. */
+  from: string;
+  format: string;
+  /** Number of pages written. */
+  pages: number;
+  /** Files written ("-" for stdout). */
+  outputs: string[];
+  notices: string[];
+}
+
+export interface OpenedInput {
+  source: ByteSource;
+  decoder: DecoderPlugin;
+  decoded: DecodedInput;
+  close(): Promise<void>;
+}
+
+/**
+ * Open an input and pick its decoder (explicit `from`, then options such as raw geometry, then
+ * magic bytes).
+ * @throws RasterError E_IO, E_UNKNOWN_FORMAT, or the decoder's header errors.
+ */
+export async function openInput(registry: FormatRegistry, input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
+  let source: ByteSource;
+  if (typeof input === 'string') {
+    source = input === '-' ? ByteSource.fromStream(options.stdin ?? process.stdin, '-') : await ByteSource.openFile(input);
+  } else if (input instanceof Uint8Array) {
+    source = ByteSource.fromBytes(input);
+  } else {
+    source = ByteSource.fromStream(input, '-');
+  }
+  try {
+    const decoder = await registry.detect(source, options, options.from);
+    source.format = decoder.name;
+    const decoded = await decoder.open(source, options);
+    return { source, decoder, decoded, close: () => source.close() };
+  } catch (err) {
+    await source.close();
+    throw locate(err, source.name);
+  }
+}
+
+/** JSON description of every page (what --info prints). Reads headers, skips pixels. */
+export async function describeInput(registry: FormatRegistry, input: InputSpec, options: OpenOptions = {}): Promise<Record<string, unknown>> {
+  const opened = await openInput(registry, input, options);
+  const pages: Record<string, unknown>[] = [];
+  try {
+    let n = 0;
+    for await (const page of opened.decoded.pages()) {
+      n++;
+      pages.push({ page: n, ...pageJson(page.info) });
+    }
+  } catch (err) {
+    throw locate(err, opened.source.name);
+  } finally {
+    await opened.close();
+  }
+  return {
+    file: opened.source.name,
+    format: opened.decoder.name,
+    ...(opened.decoded.header ? { header: opened.decoded.header } : {}),
+    pages,
+  };
+}
+
+function pageJson(info: PageInfo): Record<string, unknown> {
+  return {
+    ...info.layout,
+    rowBytes: rowBytes(info.layout),
+    ...(info.resolution ? { resolution: info.resolution } : {}),
+    ...(info.colorSpaceName ? { colorSpaceName: info.colorSpaceName } : {}),
+    ...(info.notices && info.notices.length > 0 ? { notices: info.notices } : {}),
+    ...(info.header ? { header: info.header } : {}),
+  };
+}
+
+/** Parse "lo,hi" (or a pair) into a finite, increasing range. @throws RasterError E_BAD_OPTION */
+export function parseRange(range: ConvertOptions['range']): [number, number] | undefined {
+  if (range === undefined) return undefined;
+  const parts = typeof range === 'string' ? range.split(',').map((s) => Number(s.trim())) : [...range];
+  const [lo, hi] = parts;
+  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo))
+    throw new RasterError('E_BAD_OPTION', `--range must be two numbers LO,HI with LO < HI (got "${String(range)}")`, { field: 'range' });
+  return [lo, hi];
+}
+
+const PAGE_PATTERN = /%(0?\d*)d/;
+
+/** "page-%03d.png" with page 7 → "page-007.png". */
+export function pageFileName(pattern: string, page: number): string {
+  return pattern.replace(PAGE_PATTERN, (_m, width: string) => String(page).padStart(Number(width || '0'), '0'));
+}
+
+/** Attach the file name to an error, turning OS errors into E_IO. */
+function locate(err: unknown, file: string): RasterError {
+  const e = err instanceof RasterError ? err : ioError(err, 'unexpected failure');
+  return e.withContext({ file });
+}
+
+/** One output file being written: its sink, its encoder writer and how many pages it holds. */
+interface OpenOutput {
+  path: string;
+  sink: ByteSink;
+  writer: ImageWriter;
+  pages: number;
+}
+
+/**
+ * Convert every page (or `options.page`) of `input` to `output` ("-" = stdout; a `%d` pattern
+ * writes one file per page).
+ * @throws RasterError; outputs that were not completed are removed, never left half-written.
+ */
+export async function convertFile(registry: FormatRegistry, input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const encoder = registry.encoderFor(options.format, output);
+  const range = parseRange(options.range);
+  const perPageFiles = PAGE_PATTERN.test(output);
+  if (perPageFiles && output === '-') throw new RasterError('E_BAD_OPTION', 'a %d page pattern cannot be used with stdout', { field: 'out' });
+  if (options.page !== undefined && (!Number.isSafeInteger(options.page) || options.page < 1))
+    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(options.page)})`, { field: 'page' });
+
+  const notices: string[] = [];
+  const notice = (m: string) => {
+    if (notices.includes(m)) return;
+    notices.push(m);
+    options.onNotice?.(m);
+  };
+  const opened = await openInput(registry, input, options);
+  const result: ConvertResult = { from: opened.decoder.name, format: encoder.name, pages: 0, outputs: [], notices };
+  let current: OpenOutput | undefined;
+  const closeOutput = async (commit: boolean) => {
+    const out = current;
+    current = undefined;
+    if (!out) return;
+    if (commit && out.pages > 0) {
+      await out.writer.finish();
+      await out.sink.commit();
+      result.outputs.push(out.path);
+    } else {
+      await out.sink.abort();
+    }
+  };
+
+  let pageNo = 0;
+  try {
+    for await (const page of opened.decoded.pages()) {
+      pageNo++;
+      if (options.page !== undefined && pageNo !== options.page) continue;
+      if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
+      if (!current) {
+        const path = perPageFiles ? pageFileName(output, pageNo) : output;
+        const sink = await ByteSink.create(path, encoder.needsSeekableOutput, options.stdout);
+        try {
+          current = { path, sink, writer: await encoder.create(sink, options), pages: 0 };
+        } catch (err) {
+          await sink.abort();
+          throw err;
+        }
+      } else if (!encoder.multiPage) {
+        throw new RasterError(
+          'E_BAD_OPTION',
+          `the input has more than one page and ${encoder.name.toUpperCase()} holds one: write one file per page with a pattern such as --out page-%03d${encoder.extensions[0] ?? ''}, or choose one with --page N`,
+          { field: 'out' },
+        );
+      }
+      await convertPage(page, pageNo, encoder, current, { ...options, range }, notice);
+      current.pages++;
+      result.pages++;
+      if (perPageFiles) await closeOutput(true);
+      if (options.page !== undefined) break;
+    }
+    if (options.page !== undefined && result.pages === 0)
+      throw new RasterError('E_BAD_OPTION', `--page ${options.page} asked for, but the input has ${pageNo} page${pageNo === 1 ? '' : 's'}`, {
+        field: 'page',
+      });
+    if (result.pages === 0) throw new RasterError('E_BAD_HEADER', 'the input holds no page', { file: opened.source.name });
+    await closeOutput(true);
+    return result;
+  } catch (err) {
+    const e = locate(err, opened.source.name);
+    // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
+    const keep = current !== undefined && current.pages > 0 && e.code !== 'E_ABORTED' && e.code !== 'E_IO';
+    try {
+      await closeOutput(keep);
+    } catch {
+      await current?.sink.abort();
+    }
+    if (result.outputs.length > 0 && e.code !== 'E_ABORTED') {
+      const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.join(', ')})`;
+      throw new RasterError(e.code, detail, { ...e, cause: e.cause ?? e }).withContext({});
+    }
+    throw e;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function convertPage(
+  page: PageReader,
+  pageNo: number,
+  encoder: EncoderPlugin,
+  out: OpenOutput,
+  options: ConvertOptions & { range: [number, number] | undefined },
+  notice: (m: string) => void,
+): Promise<void> {
+  const info = page.info;
+  try {
+    validateLayout(info.layout);
+  } catch (err) {
+    throw err instanceof RasterError ? err.withContext({ page: pageNo }) : err;
+  }
+  for (const n of info.notices ?? []) notice(`page ${pageNo}: ${n}`);
+  const plan = out.writer.plan(info);
+  for (const n of plan.notices) notice(n);
+  const srcRow = rowBytes(info.layout);
+  const bandRows = Math.max(1, Math.min(info.layout.height, Math.floor((options.bandBytes ?? DEFAULT_BAND_BYTES) / Math.max(srcRow, rowBytes(plan.layout)))));
+  const convert = makeConverter(info.layout, plan.layout, bandRows, { range: options.range });
+  const pw = await out.writer.beginPage(info, plan.layout);
+  const bands = [new Uint8Array(bandRows * srcRow), new Uint8Array(bandRows * srcRow)];
+  let which = 0;
+  let done = 0;
+  const height = info.layout.height;
+  const read = (buf: Uint8Array) => page.readRows(buf, Math.min(bandRows, height - done));
+  let n = await read(bands[0]!);
+  while (n > 0) {
+    if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
+    const rows = convert(bands[which]!, n);
+    const w = pw.writeRows(rows, n);
+    done += n;
+    // Read the next band while this one is being written.
+    const r = done < height ? read(bands[1 - which]!) : Promise.resolve(0);
+    const [ws, rs] = await Promise.allSettled([w, r]);
+    if (ws.status === 'rejected') throw ws.reason;
+    if (rs.status === 'rejected') throw rs.reason;
+    n = rs.value;
+    which = 1 - which;
+    options.onProgress?.({ page: pageNo, rowsDone: done, height });
+  }
+  if (done < height)
+    throw new RasterError('E_TRUNCATED', `page ended after ${done} of ${height} rows`, { page: pageNo, expected: height, actual: done });
+  await pw.finish();
+}

@@ -1,0 +1,116 @@
+/**
+ * RawRowReader: rows of an uncompressed pixel block ("raw tile", as Pillow calls it) at a known
+ * place in the input: `height` rows of `rowBytes` useful bytes, `stride` bytes apart, optionally
+ * split into planes (one per channel). Used by the raw and .npy decoders, and by any format whose
+ * pixels are stored uncompressed.
+ */
+import type { ByteSource } from '../io/byte-source.js';
+
+export interface RawTile {
+  /** Bytes of one interleaved output row. */
+  rowBytes: number;
+  /** Bytes from one row start to the next in the input (≥ bytes of one stored row). */
+  stride: number;
+  height: number;
+  /**
+   * Planar storage: each of `count` planes holds one channel of every row (`stride` bytes per
+   * plane row), planes `planeStride` bytes apart. Rows are re-interleaved with `sampleBytes`
+   * bytes per sample. Needs a seekable source.
+   */
+  planes?: { count: number; planeStride: number; sampleBytes: number };
+}
+
+/** Size of the scratch band used to drop row padding or gather planes. */
+const SCRATCH_BYTES = 4 * 1024 * 1024;
+
+export class RawRowReader {
+  private row = 0;
+  /** Source position of the first byte of the block. */
+  private readonly base: number;
+  private scratch: Uint8Array | undefined;
+
+  constructor(
+    private readonly src: ByteSource,
+    private readonly tile: RawTile,
+    /** Label for truncation messages, e.g. "pixel data". */
+    private readonly what = 'pixel data',
+  ) {
+    this.base = src.position;
+  }
+
+  /** Total bytes the block occupies in the input. */
+  get blockBytes(): number {
+    const t = this.tile;
+    return t.planes ? t.planes.count * t.planes.planeStride : t.height * t.stride;
+  }
+
+  get rowsLeft(): number {
+    return this.tile.height - this.row;
+  }
+
+  private scratchFor(bytes: number): Uint8Array {
+    if (!this.scratch || this.scratch.length < bytes) this.scratch = new Uint8Array(bytes);
+    return this.scratch;
+  }
+
+  async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
+    const t = this.tile;
+    const n = Math.min(maxRows, t.height - this.row);
+    if (n <= 0) return 0;
+    if (t.planes) await this.readPlanar(dst, n, t.planes);
+    else if (t.stride === t.rowBytes) {
+      await this.src.readExactInto(dst, 0, n * t.rowBytes, this.what);
+    } else {
+      // Padded rows: read whole strided rows in chunks, keep the useful part of each.
+      const perChunk = Math.max(1, Math.floor(SCRATCH_BYTES / t.stride));
+      for (let done = 0; done < n; ) {
+        const k = Math.min(perChunk, n - done);
+        const last = this.row + done + k === t.height;
+        // The last row of the block need not carry its padding in a truncated-at-end file.
+        const want = k * t.stride - (last ? t.stride - t.rowBytes : 0);
+        const s = this.scratchFor(Math.min(perChunk, n) * t.stride);
+        await this.src.readExactInto(s, 0, want, this.what);
+        for (let i = 0; i < k; i++) dst.set(s.subarray(i * t.stride, i * t.stride + t.rowBytes), (done + i) * t.rowBytes);
+        if (last) await this.src.skip(t.stride - t.rowBytes, 'row padding');
+        done += k;
+      }
+    }
+    this.row += n;
+    return n;
+  }
+
+  private async readPlanar(dst: Uint8Array, n: number, p: NonNullable<RawTile['planes']>): Promise<void> {
+    const t = this.tile;
+    const planeRow = t.rowBytes / p.count; // bytes of one row of one plane
+    const s = this.scratchFor(n * t.stride);
+    const sb = p.sampleBytes;
+    const pixelBytes = sb * p.count;
+    for (let c = 0; c < p.count; c++) {
+      const pos = this.base + c * p.planeStride + this.row * t.stride;
+      const want = (n - 1) * t.stride + planeRow;
+      const got = await this.src.readAt(s, 0, want, pos);
+      if (got < want) throw this.src.fail('E_TRUNCATED', `input ends inside ${this.what} (plane ${c + 1} of ${p.count})`, { offset: pos + got });
+      for (let y = 0; y < n; y++) {
+        const so = y * t.stride;
+        const d = y * t.rowBytes + c * sb;
+        if (sb === 1) for (let x = 0, o = d; x < planeRow; x++, o += pixelBytes) dst[o] = s[so + x]!;
+        else
+          for (let x = 0, o = d; x < planeRow; x += sb, o += pixelBytes)
+            for (let b = 0; b < sb; b++) dst[o + b] = s[so + x + b]!;
+      }
+    }
+    if (this.row + n === t.height) {
+      // Leave the source after the block, as a sequential reader would.
+      this.src.seek(this.base + this.blockBytes, this.what);
+    }
+  }
+
+  /** Skip the rows not read yet, leaving the source after the block. */
+  async skipRest(): Promise<void> {
+    if (this.row >= this.tile.height) return;
+    const t = this.tile;
+    if (t.planes) this.src.seek(this.base + this.blockBytes, this.what);
+    else await this.src.skip((t.height - this.row) * t.stride, this.what);
+    this.row = t.height;
+  }
+}
