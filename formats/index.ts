@@ -3,7 +3,8 @@
  * formats/ and one line here.
  */
 import type { DecoderPlugin, EncoderPlugin } from '../src/plugin.js';
+import { rawDecoder } from './raw/index.js';
 
-export const builtinDecoders: readonly DecoderPlugin[] = [];
+export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder];
 
 export const builtinEncoders: readonly EncoderPlugin[] = [];

@@ -1,0 +1,189 @@
+/**
+ * Geometry of a headerless raw dump, from the options, and the up-front check of the input size
+ * against it.
+ */
+import { RasterError } from '../../src/errors.js';
+import type { BitsPerSample, ColorModel, PixelLayout, SampleFormat, ByteOrder } from '../../src/model.js';
+import type { Options } from '../../src/plugin.js';
+
+/** How the stored samples of one pixel map onto output channels. */
+export interface StoredLayout {
+  name: string;
+  /** Samples stored per pixel. */
+  stored: number;
+  /** For each output channel, the index of the stored sample it comes from. */
+  pick: readonly number[];
+  colorModel: ColorModel;
+  alpha: boolean;
+}
+
+/** --layout values. x = a padding sample to drop, as in "00RRGGBB" dumps. */
+export const STORED_LAYOUTS: Readonly<Record<string, StoredLayout>> = {
+  gray: { name: 'gray', stored: 1, pick: [0], colorModel: 'gray', alpha: false },
+  graya: { name: 'graya', stored: 2, pick: [0, 1], colorModel: 'gray', alpha: true },
+  rgb: { name: 'rgb', stored: 3, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
+  rgba: { name: 'rgba', stored: 4, pick: [0, 1, 2, 3], colorModel: 'rgb', alpha: true },
+  bgr: { name: 'bgr', stored: 3, pick: [2, 1, 0], colorModel: 'rgb', alpha: false },
+  bgra: { name: 'bgra', stored: 4, pick: [2, 1, 0, 3], colorModel: 'rgb', alpha: true },
+  xrgb: { name: 'xrgb', stored: 4, pick: [1, 2, 3], colorModel: 'rgb', alpha: false },
+  rgbx: { name: 'rgbx', stored: 4, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
+  cmyk: { name: 'cmyk', stored: 4, pick: [0, 1, 2, 3], colorModel: 'cmyk', alpha: false },
+};
+
+/** --channels C without --layout: the usual meaning of 1–4 interleaved channels. */
+const BY_CHANNELS = ['gray', 'graya', 'rgb', 'rgba'] as const;
+
+export interface RawGeometry {
+  width: number;
+  /** Undefined when it is to be derived from the input size. */
+  height: number | undefined;
+  stored: StoredLayout;
+  bits: BitsPerSample;
+  sampleFormat: SampleFormat;
+  byteOrder: ByteOrder;
+  offset: number;
+  /** Bytes per stored row (per plane row when planar). */
+  stride: number;
+  planar: boolean;
+  minIsWhite: boolean;
+}
+
+function bad(field: string, message: string): RasterError {
+  return new RasterError('E_BAD_OPTION', `--${field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} ${message}`, { field, format: 'raw' });
+}
+
+function wholeNumber(o: Options, field: string, min: number): number | undefined {
+  const v = o[field];
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw bad(field, `must be a whole number ≥ ${min} (got ${String(v)})`);
+  return n;
+}
+
+/** Read and check the raw options. @throws RasterError E_BAD_OPTION */
+export function parseGeometry(o: Options): RawGeometry {
+  const width = wholeNumber(o, 'width', 1);
+  if (width === undefined) throw bad('width', 'is required for raw input (with --height, --layout or --channels, --depth)');
+  const height = wholeNumber(o, 'height', 1);
+  const channels = wholeNumber(o, 'channels', 1);
+  const layoutName = o['layout'] === undefined ? undefined : String(o['layout']).toLowerCase();
+  let stored: StoredLayout;
+  if (layoutName !== undefined) {
+    const l = STORED_LAYOUTS[layoutName];
+    if (!l) throw bad('layout', `must be one of ${Object.keys(STORED_LAYOUTS).join(', ')} (got ${layoutName})`);
+    if (channels !== undefined && channels !== l.stored)
+      throw bad('channels', `${channels} contradicts --layout ${layoutName}, which stores ${l.stored} samples per pixel`);
+    stored = l;
+  } else {
+    const c = channels ?? 1;
+    const name = BY_CHANNELS[c - 1];
+    if (!name) throw bad('channels', `must be 1 to 4 without --layout (got ${c}); name the layout for other cases`);
+    stored = STORED_LAYOUTS[name]!;
+  }
+  const depth = String(o['depth'] ?? '8').toLowerCase();
+  const depths: Record<string, [BitsPerSample, SampleFormat]> = {
+    '1': [1, 'uint'],
+    '2': [2, 'uint'],
+    '4': [4, 'uint'],
+    '8': [8, 'uint'],
+    '16': [16, 'uint'],
+    '32f': [32, 'float'],
+  };
+  const d = depths[depth];
+  if (!d) throw bad('depth', `must be 1, 2, 4, 8, 16 or 32f (got ${depth})`);
+  const [bits, sampleFormat] = d;
+  if (bits < 8 && stored.pick.length !== stored.stored) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);
+  if (bits < 8 && stored.name.startsWith('b')) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);
+  const endian = String(o['endian'] ?? 'little').toLowerCase();
+  if (endian !== 'little' && endian !== 'big') throw bad('endian', `must be big or little (got ${endian})`);
+  const planar = Boolean(o['planar']);
+  if (planar && bits < 8) throw bad('planar', 'needs whole-byte samples (--depth 8 or more)');
+  const samplesPerStoredRow = planar ? width : width * stored.stored;
+  const minStride = Math.ceil((samplesPerStoredRow * bits) / 8);
+  const stride = wholeNumber(o, 'stride', 1) ?? minStride;
+  if (stride < minStride)
+    throw bad('stride', `${stride} is less than the ${minStride} bytes one ${planar ? 'plane row' : 'row'} of ${width} pixels needs`);
+  return {
+    width,
+    height,
+    stored,
+    bits,
+    sampleFormat,
+    byteOrder: endian === 'big' ? 'be' : 'le',
+    offset: wholeNumber(o, 'offset', 0) ?? 0,
+    stride,
+    planar,
+    minIsWhite: Boolean(o['minIsWhite']),
+  };
+}
+
+/** Bytes one page occupies in the input for a given height. */
+export function pageSpan(g: RawGeometry, height: number): number {
+  return g.planar ? g.stored.stored * g.stride * height : g.stride * height;
+}
+
+/** The output layout of one page. */
+export function layoutOf(g: RawGeometry, height: number): PixelLayout {
+  return {
+    width: g.width,
+    height,
+    channels: g.stored.pick.length,
+    bitsPerSample: g.bits,
+    sampleFormat: g.sampleFormat,
+    colorModel: g.stored.colorModel,
+    alpha: g.stored.alpha,
+    byteOrder: g.byteOrder,
+    ...(g.minIsWhite ? { minIsWhite: true } : {}),
+  };
+}
+
+/**
+ * Number of pages the input holds, checked against its size (when known).
+ * @throws RasterError E_SIZE_MISMATCH saying what is off and what the actual size would fit.
+ */
+export function countPages(g: RawGeometry, height: number, size: number | undefined, file: string): number | undefined {
+  if (size === undefined) return undefined;
+  const span = pageSpan(g, height);
+  const data = size - g.offset;
+  const page = `${g.width}×${height} ${g.stored.name} ${g.bits === 32 ? '32-bit float' : `${g.bits}-bit`}${g.planar ? ' planar' : ''}, ${g.stride} bytes per ${g.planar ? 'plane row' : 'row'}`;
+  if (data >= span && data % span === 0) return data / span;
+  // A last row without its padding is still a complete image.
+  const lastRowSlack = g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
+  if (lastRowSlack > 0 && (data + lastRowSlack) % span === 0 && data + lastRowSlack >= span) return (data + lastRowSlack) / span;
+  const hints = fitHints(g, height, data, size);
+  const detail =
+    data < 0
+      ? `the input is ${size} bytes, less than the --offset of ${g.offset}`
+      : `${page} needs ${span} bytes per page after the ${g.offset}-byte offset; the input has ${data} (${size} in all), ` +
+        (data < span ? `${span - data} bytes short` : `${data % span} bytes more than ${Math.floor(data / span)} whole page${Math.floor(data / span) === 1 ? '' : 's'}`) +
+        (hints.length > 0 ? `. The size would fit: ${hints.join('; or ')}` : '');
+  return failSize(detail, file, span, data);
+}
+
+function failSize(detail: string, file: string, expected: number, actual: number): never {
+  throw new RasterError('E_SIZE_MISMATCH', detail, { file, format: 'raw', expected, actual });
+}
+
+/** Geometries the actual data size would fit, changing one thing at a time. */
+function fitHints(g: RawGeometry, height: number, data: number, size: number): string[] {
+  const hints: string[] = [];
+  const span = pageSpan(g, height);
+  const perRow = pageSpan(g, 1);
+  if (data > 0 && data % perRow === 0 && data / perRow !== height) hints.push(`--height ${data / perRow}`);
+  const header = size - span;
+  if (header > 0 && header !== g.offset) hints.push(`--offset ${header} (a ${header}-byte header)`);
+  const bytesPerSample = g.bits / 8;
+  if (!g.planar && g.stride === Math.ceil((g.width * g.stored.stored * g.bits) / 8) && g.bits >= 8) {
+    const w = data / (height * g.stored.stored * bytesPerSample);
+    if (Number.isInteger(w) && w !== g.width) hints.push(`--width ${w}`);
+    for (const c of [1, 2, 3, 4]) {
+      if (c === g.stored.stored) continue;
+      if (data === g.width * height * c * bytesPerSample) hints.push(`${c} channel${c === 1 ? '' : 's'} (--channels ${c})`);
+    }
+    for (const b of [8, 16, 32]) {
+      if (b === g.bits) continue;
+      if (data === (g.width * height * g.stored.stored * b) / 8) hints.push(`--depth ${b === 32 ? '32f' : b}`);
+    }
+  }
+  return hints.slice(0, 4);
+}

@@ -1,0 +1,96 @@
+/**
+ * Headerless raw pixel dumps: interleaved or planar, 1–32f bits, either byte order, an optional
+ * header to skip, padded rows, several images back to back as pages. Chosen by giving --width
+ * (nothing in a raw dump can be sniffed).
+ */
+import { RasterError } from '../../src/errors.js';
+import type { ByteSource } from '../../src/io/byte-source.js';
+import { rowBytes } from '../../src/model.js';
+import type { DecodedInput, DecoderPlugin, Options, PageReader } from '../../src/plugin.js';
+import { RawRowReader } from '../../src/rows/raw-rows.js';
+import { countPages, layoutOf, pageSpan, parseGeometry, STORED_LAYOUTS, type RawGeometry } from './geometry.js';
+import { pickChannels } from './pick-channels.js';
+
+export const rawDecoder: DecoderPlugin = {
+  name: 'raw',
+  description: 'headerless pixel dump (give --width, --height, --layout/--channels, --depth)',
+  extensions: ['.raw', '.bin', '.data'],
+  selectedBy: (o) => o['width'] !== undefined,
+  options: {
+    width: { type: 'number', describe: 'raw input: pixels per row' },
+    height: { type: 'number', describe: 'raw input: rows per page (default: all the data after --offset, one page)' },
+    channels: { type: 'number', describe: 'raw input: interleaved samples per pixel, 1–4 (gray, gray+alpha, RGB, RGBA)' },
+    layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: Object.keys(STORED_LAYOUTS) },
+    depth: { type: 'string', describe: 'raw input: bits per sample (1 = packed bits, MSB first; 32f = IEEE float)', choices: ['1', '2', '4', '8', '16', '32f'] },
+    endian: { type: 'string', describe: 'raw input: byte order of 16/32-bit samples (default little)', choices: ['little', 'big'] },
+    offset: { type: 'number', describe: 'raw input: bytes to skip before the pixels (a header)' },
+    stride: { type: 'number', describe: 'raw input: bytes from one row start to the next when rows are padded' },
+    planar: { type: 'boolean', describe: 'raw input: each channel stored as its own plane' },
+    minIsWhite: { type: 'boolean', describe: 'raw input: gray samples are ink (0 = white), as 1-bit fax/print data' },
+  },
+  async open(source: ByteSource, options: Options): Promise<DecodedInput> {
+    const g = parseGeometry(options);
+    const height = g.height ?? deriveHeight(g, source);
+    const pageCount = countPages(g, height, source.size, source.name);
+    // Planar pages are gathered with positional reads; a stream is spooled to a temp file first.
+    const src = g.planar ? await source.toSeekable() : source;
+    src.page = undefined;
+    await src.skip(g.offset, `the ${g.offset}-byte header given by --offset`);
+    return {
+      format: 'raw',
+      header: {
+        width: g.width,
+        height,
+        layout: g.stored.name,
+        depth: g.bits === 32 ? '32f' : g.bits,
+        endian: g.byteOrder === 'be' ? 'big' : 'little',
+        offset: g.offset,
+        stride: g.stride,
+        planar: g.planar,
+        ...(pageCount === undefined ? {} : { pages: pageCount }),
+      },
+      pages: () => rawPages(src, g, height, pageCount),
+    };
+  },
+};
+
+function deriveHeight(g: RawGeometry, src: ByteSource): number {
+  if (src.size === undefined)
+    throw new RasterError('E_BAD_OPTION', '--height is required when the input is a stream (its size is unknown)', { field: 'height', format: 'raw' });
+  const perRow = pageSpan(g, 1);
+  const data = src.size - g.offset;
+  if (data < perRow || data % perRow !== 0)
+    throw new RasterError(
+      'E_SIZE_MISMATCH',
+      `without --height the data after the ${g.offset}-byte offset must be whole rows of ${perRow} bytes; it is ${data} bytes (${data < 0 ? 'the offset is past the end' : `${data % perRow} left over`})`,
+      { file: src.name, format: 'raw', expected: perRow, actual: data },
+    );
+  return data / perRow;
+}
+
+async function* rawPages(src: ByteSource, g: RawGeometry, height: number, pageCount: number | undefined): AsyncGenerator<PageReader> {
+  const layout = layoutOf(g, height);
+  const storedRowBytes = rowBytes({ width: g.width, channels: g.stored.stored, bitsPerSample: g.bits });
+  const identity = g.stored.pick.length === g.stored.stored && g.stored.pick.every((c, i) => c === i);
+  for (let page = 1; pageCount === undefined ? !(await src.atEnd()) : page <= pageCount; page++) {
+    src.page = page;
+    const reader = new RawRowReader(src, {
+      rowBytes: storedRowBytes,
+      stride: g.stride,
+      height,
+      ...(g.planar ? { planes: { count: g.stored.stored, planeStride: g.stride * height, sampleBytes: g.bits / 8 } } : {}),
+    });
+    let scratch: Uint8Array | undefined;
+    yield {
+      info: { layout },
+      async readRows(dst, maxRows) {
+        if (identity) return reader.readRows(dst, maxRows);
+        if (!scratch || scratch.length < maxRows * storedRowBytes) scratch = new Uint8Array(maxRows * storedRowBytes);
+        const n = await reader.readRows(scratch, maxRows);
+        pickChannels(scratch, dst, n * g.width, g.stored.stored, g.stored.pick, g.bits / 8);
+        return n;
+      },
+    };
+    await reader.skipRest();
+  }
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * The raster2img command line. Options of the format plugins are added from the registry, so a
+ * new format brings its flags with it.
+ */
+import { readFileSync } from 'node:fs';
+import yargs, { type Options as YargsOption } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { createRegistry, describe, convert } from '../index.js';
+import { EXIT_CODES, RasterError } from '../errors.js';
+import type { FormatRegistry } from '../registry.js';
+import { ProgressBar } from './progress.js';
+
+/** Our package.json's version, found by walking up from this module (dist/src/cli/ in a checkout or install). */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'raster2img' && pkg.version) return pkg.version;
+    } catch {
+      /* not here: go up */
+    }
+  }
+  return 'unknown';
+}
+const VERSION = packageVersion();
+
+/** camelCase option key → kebab-case flag name. */
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+function buildParser(registry: FormatRegistry, argv: string[]) {
+  let y = yargs(argv)
+    .scriptName('raster2img')
+    .usage('$0 --in <file|-> --out <file|-> [options]\n\nTurns raw raster data into TIFF, PNG or BMP, row by row in bounded memory.')
+    .option('in', { alias: 'i', type: 'string', describe: 'input file, or - for stdin', group: 'General:' })
+    .option('out', {
+      alias: 'o',
+      type: 'string',
+      describe: 'output file, - for stdout, or a pattern such as page-%03d.png for one file per page',
+      group: 'General:',
+    })
+    .option('format', { alias: 'f', type: 'string', describe: 'output format (default: from the --out extension)', group: 'General:' })
+    .option('from', { type: 'string', describe: 'input format, to skip detection', group: 'General:' })
+    .option('page', { type: 'number', describe: 'convert only page N (1-based)', group: 'General:' })
+    .option('range', { type: 'string', describe: 'LO,HI: value range mapped to 0…max when float/signed samples must become unsigned', group: 'General:' })
+    .option('info', { type: 'boolean', describe: "print every page's descriptor and header as JSON; convert nothing", group: 'General:' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'no notices, no progress bar', group: 'General:' })
+    .option('debug', { type: 'boolean', describe: 'show stack traces on errors', group: 'General:' });
+  for (const [key, { spec, owners }] of registry.allOptions()) {
+    const opt: YargsOption = { type: spec.type, describe: spec.describe, group: `${owners.join(', ')} options:` };
+    if (spec.choices) opt.choices = [...spec.choices];
+    if (spec.alias) opt.alias = spec.alias;
+    y = y.option(flagName(key), opt);
+  }
+  return y
+    .check((a) => {
+      if (!a.in) throw new Error('--in is required');
+      if (!a.info && !a.out) throw new Error('--out is required (or --info)');
+      return true;
+    })
+    .example('$0 --in page.npy --out page.tif', 'numpy array to TIFF')
+    .example(
+      '$0 -i scan.raw --width 4000 --height 3000 --layout rgb --depth 16 --endian big --offset 1800 -o scan.tif',
+      '16-bit big-endian RGB after an 1800-byte header',
+    )
+    .example('$0 -i dump.bin --width 640 --height 480 --layout xrgb -o frame.png', '"00RRGGBB" dump to PNG')
+    .example('$0 -i stack.npy -o slice-%03d.png', 'one PNG per page of an (N, H, W) array')
+    .example('cat img.npy | $0 -i - -o - -f png > img.png', 'stdin to stdout')
+    .example('$0 -i img.npy --info', "the input's headers as JSON")
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(120, process.stdout.columns ?? 120));
+}
+
+async function main(): Promise<number> {
+  const registry = createRegistry();
+  const argv = await buildParser(registry, hideBin(process.argv)).parseAsync();
+  const options: Record<string, unknown> = {};
+  for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
+  const input = argv.in as string;
+  const quiet = Boolean(argv.quiet);
+  const debug = Boolean(argv.debug);
+  if (argv.from) options['from'] = argv.from;
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    controller.abort();
+    // A second signal, or a pipeline stuck waiting on input, ends at once; the exit hook removes temp files.
+    if (signals > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 2000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const bar = ProgressBar.forStderr(!quiet);
+  try {
+    if (argv.info) {
+      const info = await describe(input, options);
+      process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+      return EXIT_CODES.ok;
+    }
+    await convert(input, argv.out as string, {
+      ...options,
+      ...(argv.format ? { format: argv.format } : {}),
+      ...(argv.page !== undefined ? { page: argv.page } : {}),
+      ...(argv.range !== undefined ? { range: argv.range } : {}),
+      signal: controller.signal,
+      ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+      onNotice: (m) => {
+        if (quiet) return;
+        bar?.clear();
+        process.stderr.write(`raster2img: note: ${m}\n`);
+      },
+    });
+    bar?.clear();
+    return EXIT_CODES.ok;
+  } catch (err) {
+    bar?.clear();
+    if (err instanceof RasterError) {
+      process.stderr.write(`raster2img: ${err.message}\n`);
+      if (debug && err.stack) process.stderr.write(err.stack + '\n');
+      return err.exitCode;
+    }
+    process.stderr.write(`raster2img: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    return 70; // EX_SOFTWARE: a bug in raster2img, not in the input
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`raster2img: ${(err as Error)?.message ?? String(err)}\n`);
+    process.exitCode = EXIT_CODES.usage;
+  },
+);
