@@ -120,7 +120,9 @@ export function invert(band: Uint8Array, bits: BitsPerSample): void {
   let i = 0;
   while (i < band.length && (band.byteOffset + i) % 4 !== 0) band[i] = 255 - band[i++]!;
   const words = (band.length - i) >>> 2;
-  const w = new Uint32Array(band.buffer, band.byteOffset + i, words);
-  for (let k = 0; k < words; k++) w[k] = ~w[k]!;
+  if (words > 0) {
+    const w = new Uint32Array(band.buffer, band.byteOffset + i, words);
+    for (let k = 0; k < words; k++) w[k] = ~w[k]!;
+  }
   for (i += words * 4; i < band.length; i++) band[i] = 255 - band[i]!;
 }

@@ -2,6 +2,7 @@
  * Test helpers: pages held in memory, and running one encoder over them into memory or a file,
  * without any decoder.
  */
+import { Readable } from 'node:stream';
 import { MemorySink } from '../../src/io/byte-sink.js';
 import { ByteSink } from '../../src/io/byte-sink.js';
 import { makeConverter } from '../../src/convert/plan.js';
@@ -93,3 +94,15 @@ export function pseudoRandomBytes(n: number, seed = 1): Uint8Array {
 export function layout(p: Partial<PixelLayout> & Pick<PixelLayout, 'width' | 'height'>): PixelLayout {
   return { channels: 1, bitsPerSample: 8, sampleFormat: 'uint', colorModel: 'gray', alpha: false, byteOrder: 'le', ...p };
 }
+
+/** A stream that yields `bytes` in chunks of the given sizes (cycled). */
+export function chunkedStream(bytes: Uint8Array, sizes: number[]): Readable {
+  const chunks: Buffer[] = [];
+  for (let i = 0, k = 0; i < bytes.length; k++) {
+    const n = Math.max(1, sizes[k % sizes.length] ?? 1);
+    chunks.push(Buffer.from(bytes.subarray(i, i + n)));
+    i += n;
+  }
+  return Readable.from(chunks);
+}
+

@@ -1,0 +1,165 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { rawDecoder } from '../../../formats/raw/index.js';
+import { STORED_LAYOUTS } from '../../../formats/raw/geometry.js';
+import { ByteSource } from '../../../src/io/byte-source.js';
+import { RasterError } from '../../../src/errors.js';
+import { rowBytes } from '../../../src/model.js';
+import type { Options } from '../../../src/plugin.js';
+import { chunkedStream, pseudoRandomBytes } from '../../helpers/pages.js';
+
+/** Decode every page fully, in bands of `band` rows. */
+async function decodeAll(src: ByteSource, options: Options, band = 3): Promise<{ layouts: unknown[]; pages: Buffer[] }> {
+  const doc = await rawDecoder.open(src, options);
+  const pages: Buffer[] = [];
+  const layouts: unknown[] = [];
+  for await (const page of doc.pages()) {
+    layouts.push(page.info.layout);
+    const rb = rowBytes(page.info.layout);
+    const buf = new Uint8Array(band * rb);
+    const parts: Buffer[] = [];
+    for (let n; (n = await page.readRows(buf, band)) > 0; ) parts.push(Buffer.from(buf.subarray(0, n * rb)));
+    pages.push(Buffer.concat(parts));
+  }
+  return { layouts, pages };
+}
+
+/**
+ * Build a raw dump the slow, obvious way from per-sample values (values[page][y][x][storedChannel]),
+ * and the interleaved rows we expect back.
+ */
+function makeDump(g: { width: number; height: number; pages: number; layout: string; bytesPerSample: 1 | 2; big: boolean; offset: number; pad: number; planar: boolean }, seed: number) {
+  const L = STORED_LAYOUTS[g.layout]!;
+  const rnd = pseudoRandomBytes(g.pages * g.height * g.width * L.stored * 2 + 1, seed);
+  const value = (p: number, y: number, x: number, c: number) => {
+    const i = (((p * g.height + y) * g.width + x) * L.stored + c) * 2;
+    return g.bytesPerSample === 1 ? rnd[i]! : rnd[i]! * 256 + rnd[i + 1]!;
+  };
+  const put = (arr: number[], v: number, big: boolean) => {
+    if (g.bytesPerSample === 1) arr.push(v);
+    else if (big) arr.push(v >> 8, v & 255);
+    else arr.push(v & 255, v >> 8);
+  };
+  const file: number[] = new Array(g.offset).fill(0xee);
+  const expected: number[][] = [];
+  for (let p = 0; p < g.pages; p++) {
+    const exp: number[] = [];
+    if (g.planar) {
+      for (let c = 0; c < L.stored; c++)
+        for (let y = 0; y < g.height; y++) {
+          for (let x = 0; x < g.width; x++) put(file, value(p, y, x, c), g.big);
+          for (let k = 0; k < g.pad; k++) file.push(0xaa);
+        }
+    } else {
+      for (let y = 0; y < g.height; y++) {
+        for (let x = 0; x < g.width; x++) for (let c = 0; c < L.stored; c++) put(file, value(p, y, x, c), g.big);
+        for (let k = 0; k < g.pad; k++) file.push(0xaa);
+      }
+    }
+    // Expected rows: output channels picked from the stored ones, still in the file's byte order.
+    for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) for (const c of L.pick) put(exp, value(p, y, x, c), g.big);
+    expected.push(exp);
+  }
+  return { file: Uint8Array.from(file), expected: expected.map((e) => Buffer.from(e)) };
+}
+
+test('raw: random geometries decode sample-exact from files and from streams', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        width: fc.integer({ min: 1, max: 37 }),
+        height: fc.integer({ min: 1, max: 9 }),
+        pages: fc.integer({ min: 1, max: 3 }),
+        layout: fc.constantFrom(...Object.keys(STORED_LAYOUTS)),
+        bytesPerSample: fc.constantFrom(1 as const, 2 as const),
+        big: fc.boolean(),
+        offset: fc.integer({ min: 0, max: 40 }),
+        pad: fc.integer({ min: 0, max: 5 }),
+        planar: fc.boolean(),
+        band: fc.integer({ min: 1, max: 10 }),
+        fromStream: fc.boolean(),
+        seed: fc.integer({ min: 1, max: 1 << 30 }),
+      }),
+      async (g) => {
+        const { file, expected } = makeDump(g, g.seed);
+        const storedPerRow = g.planar ? g.width : g.width * STORED_LAYOUTS[g.layout]!.stored;
+        const options: Options = {
+          width: g.width,
+          height: g.height,
+          layout: g.layout,
+          depth: g.bytesPerSample === 1 ? '8' : '16',
+          endian: g.big ? 'big' : 'little',
+          offset: g.offset,
+          planar: g.planar,
+          ...(g.pad > 0 ? { stride: storedPerRow * g.bytesPerSample + g.pad } : {}),
+        };
+        const src = g.fromStream ? ByteSource.fromStream(chunkedStream(file, [5, 61, 1000])) : ByteSource.fromBytes(file);
+        const { pages, layouts } = await decodeAll(src, options, g.band);
+        assert.equal(pages.length, g.pages);
+        for (let p = 0; p < g.pages; p++) assert.ok(pages[p]!.equals(expected[p]!), `page ${p + 1} differs`);
+        assert.equal((layouts[0] as { byteOrder: string }).byteOrder, g.big ? 'be' : 'le');
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test('raw: 1-bit packed rows keep their padding bits out of the next row', async () => {
+  // width 10: 2 bytes per row; rows 0b1111111111000000, 0b0000000001000000
+  const file = Uint8Array.from([0xff, 0xc0, 0x00, 0x40]);
+  const { pages, layouts } = await decodeAll(ByteSource.fromBytes(file), { width: 10, height: 2, depth: '1', minIsWhite: true });
+  assert.deepEqual([...pages[0]!], [...file]);
+  assert.equal((layouts[0] as { minIsWhite: boolean }).minIsWhite, true);
+});
+
+test('raw: height derived from the size when not given', async () => {
+  const { pages } = await decodeAll(ByteSource.fromBytes(new Uint8Array(30 + 12)), { width: 2, layout: 'rgb', offset: 30 });
+  assert.equal(pages[0]!.length, 12);
+});
+
+test('raw: a size that does not fit says what is off and what would fit', async () => {
+  const size = 1800 + 64 * 48 * 3 * 2;
+  const src = ByteSource.fromBytes(new Uint8Array(size), 'scan.raw');
+  await assert.rejects(rawDecoder.open(src, { width: 64, height: 48, layout: 'rgb', depth: '16' }), (e: unknown) => {
+    assert.ok(e instanceof RasterError);
+    assert.equal(e.code, 'E_SIZE_MISMATCH');
+    assert.equal(e.expected, 64 * 48 * 6);
+    assert.equal(e.actual, size);
+    assert.match(e.message, /scan\.raw: 64×48 rgb 16-bit, 384 bytes per row needs 18432 bytes per page after the 0-byte offset; the input has 20232/);
+    assert.match(e.message, /--offset 1800 \(a 1800-byte header\)/);
+    return true;
+  });
+  await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(64 * 48 * 3)), { width: 64, height: 48, layout: 'rgb', depth: '16' }), (e: unknown) => {
+    assert.ok(e instanceof RasterError);
+    assert.match(e.message, /--depth 8/);
+    assert.match(e.message, /--height 24/);
+    return true;
+  });
+});
+
+test('raw: a stream that ends inside a page is E_TRUNCATED with the offset', async () => {
+  const src = ByteSource.fromStream(chunkedStream(new Uint8Array(100), [7]), '-');
+  await assert.rejects(decodeAll(src, { width: 4, height: 4, layout: 'rgb' }), (e: unknown) => {
+    assert.ok(e instanceof RasterError);
+    assert.equal(e.code, 'E_TRUNCATED');
+    assert.equal(e.page, 3);
+    assert.equal(e.offset, 100);
+    return true;
+  });
+});
+
+test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
+  const cases: [Options, RegExp][] = [
+    [{ height: 2 }, /--width is required/],
+    [{ width: 0 }, /--width must be a whole number ≥ 1/],
+    [{ width: 2, layout: 'yuv' }, /--layout must be one of/],
+    [{ width: 2, layout: 'rgb', channels: 4 }, /--channels 4 contradicts --layout rgb/],
+    [{ width: 2, depth: '12' }, /--depth must be 1, 2, 4, 8, 16 or 32f/],
+    [{ width: 2, endian: 'middle' }, /--endian must be big or little/],
+    [{ width: 4, layout: 'rgb', stride: 5 }, /--stride 5 is less than the 12 bytes/],
+    [{ width: 4, height: 1, offset: -1 }, /--offset must be a whole number ≥ 0/],
+  ];
+  for (const [o, re] of cases)
+    await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(48)), o), (e: unknown) => e instanceof RasterError && e.code === 'E_BAD_OPTION' && re.test(e.message), JSON.stringify(o));
+});
