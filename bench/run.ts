@@ -1,0 +1,138 @@
+/**
+ * npm run bench: throughput and peak RSS of each encoder on generated raw inputs, next to
+ * baselines measured in the same run on the same bytes:
+ *   - node-copy: a bare Node read/write loop (4 MiB positional reads and writes),
+ *   - vips: `vips rawload … out.tif|out.png` (libvips-tools; skipped with a notice when absent).
+ * Each conversion runs as its own process under GNU time (`/usr/bin/time -f '%e %M'`) so wall time
+ * and peak RSS are the whole process's. Not part of the tests: figures depend on the machine.
+ *
+ * Usage: npm run bench [-- --sizes 2000,8000 --only tiff,png --keep]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makePhotoLikeBand } from './photo-like.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const COPY = fileURLToPath(new URL('./node-copy.js', import.meta.url));
+
+interface Input {
+  name: string;
+  width: number;
+  height: number;
+  bits: 8 | 16;
+}
+interface Run {
+  seconds: number;
+  rssMB: number;
+  outBytes: number;
+}
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const sizes = (arg('sizes') ?? '2000,8000,20000,16000x16').split(',');
+const only = arg('only')?.split(',');
+const keep = args.includes('--keep');
+
+const INPUTS: Input[] = sizes.map((s) => {
+  const [n, b] = s.split('x');
+  const side = Number(n);
+  const bits = b === '16' ? 16 : 8;
+  return { name: `${side}² ${bits}-bit RGB${bits === 16 ? ' (big-endian)' : ''}`, width: side, height: side, bits };
+});
+
+/** The conversions measured: our CLI with these flags, and the vips command doing the same. */
+const CASES: { name: string; ext: string; flags: string[]; vips?: (inp: string, out: string, i: Input) => string[] }[] = [
+  { name: 'tiff', ext: 'tif', flags: [], vips: (inp, out, i) => rawload(inp, `${out}`, i) },
+  { name: 'tiff-deflate', ext: 'tif', flags: ['--compression', 'deflate'], vips: (inp, out, i) => rawload(inp, `${out}[compression=deflate]`, i) },
+  { name: 'png', ext: 'png', flags: [], vips: (inp, out, i) => rawload(inp, `${out}[compression=6,filter=none]`, i) },
+  { name: 'bmp', ext: 'bmp', flags: [] },
+];
+
+function rawload(inp: string, out: string, i: Input): string[] {
+  // vips reads 16-bit raw in native (little-endian) order: same bytes, same work, other values.
+  return ['vips', 'rawload', inp, out, String(i.width), String(i.height), '3', ...(i.bits === 16 ? ['--format', 'ushort', '--interpretation', 'rgb16'] : [])];
+}
+
+function timed(cmd: string[], out: string): Run | string {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  const [secs, kb] = last.split(' ').map(Number);
+  return { seconds: secs!, rssMB: kb! / 1024, outBytes: existsSync(out) ? statSync(out).size : 0 };
+}
+
+function makeInput(path: string, i: Input): void {
+  const rowBytes = i.width * 3 * (i.bits / 8);
+  const bandRows = Math.max(1, Math.floor((8 * 1024 * 1024) / rowBytes));
+  const period = 512; // rows before the content repeats: far beyond deflate's 32 KiB window
+  const tile = makePhotoLikeBand(i.width, period, i.bits);
+  const fd = openSync(path, 'w');
+  try {
+    for (let y = 0; y < i.height; ) {
+      const n = Math.min(bandRows, i.height - y, period - (y % period));
+      writeSync(fd, tile, (y % period) * rowBytes, n * rowBytes);
+      y += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fmt(r: Run | string | undefined, mb: number, base?: Run | string): string {
+  if (r === undefined) return '—';
+  if (typeof r === 'string') return r;
+  const speed = `${(mb / r.seconds).toFixed(0)} MB/s`;
+  const ratio = base && typeof base !== 'string' ? ` (${(base.seconds / r.seconds).toFixed(2)}×)` : '';
+  return `${r.seconds.toFixed(2)} s, ${speed}${ratio}, ${r.rssMB.toFixed(0)} MB RSS${r.outBytes ? `, ${(r.outBytes / 1e6).toFixed(1)} MB out` : ''}`;
+}
+
+const hasTime = existsSync('/usr/bin/time');
+if (!hasTime) {
+  console.error('bench: GNU time (/usr/bin/time) is needed to measure peak RSS: apt-get install time');
+  process.exit(1);
+}
+const hasVips = spawnSync('vips', ['--version']).status === 0;
+if (!hasVips) console.log('notice: vips not found (apt-get install libvips-tools): the vips column is skipped');
+
+const dir = mkdtempSync(join(tmpdir(), 'raster2img-bench-'));
+try {
+  console.log(`raster2img bench — node ${process.version}, ${new Date().toISOString()}`);
+  console.log('ratios: node-copy time / our time ("× of a bare copy"), vips time / our time ("× vips speed")\n');
+  for (const i of INPUTS) {
+    const inp = join(dir, `in-${i.width}-${i.bits}.raw`);
+    makeInput(inp, i);
+    const mb = statSync(inp).size / 1e6;
+    console.log(`## ${i.name}: ${mb.toFixed(0)} MB of raw input`);
+    const copyOut = join(dir, 'copy.out');
+    const copy = timed([process.execPath, COPY, inp, copyOut], copyOut);
+    rmSync(copyOut, { force: true });
+    console.log(`  node-copy            ${fmt(copy, mb)}`);
+    for (const c of CASES) {
+      if (only && !only.includes(c.name)) continue;
+      const out = join(dir, `out.${c.ext}`);
+      const geometry = ['--width', String(i.width), '--height', String(i.height), '--layout', 'rgb', '--depth', String(i.bits), ...(i.bits === 16 ? ['--endian', 'big'] : [])];
+      const ours = timed([process.execPath, CLI, '--in', inp, '--out', out, '--quiet', ...geometry, ...c.flags], out);
+      rmSync(out, { force: true });
+      let vips: Run | string | undefined;
+      if (hasVips && c.vips) {
+        vips = timed(c.vips(inp, out, i), out);
+        rmSync(out, { force: true });
+      }
+      const vsCopy = typeof ours !== 'string' && typeof copy !== 'string' ? ` = ${(copy.seconds / ours.seconds).toFixed(2)}× of a bare copy` : '';
+      const vsVips = typeof ours !== 'string' && vips && typeof vips !== 'string' ? `, ${(vips.seconds / ours.seconds).toFixed(2)}× vips speed` : '';
+      console.log(`  ${c.name.padEnd(20)} ${fmt(ours, mb)}${vsCopy}${vsVips}`);
+      if (vips) console.log(`  ${('vips ' + c.name).padEnd(20)} ${fmt(vips, mb)}`);
+    }
+    rmSync(inp, { force: true });
+    console.log('');
+  }
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${dir}`);
+}
