@@ -4,7 +4,8 @@
  */
 import type { DecoderPlugin, EncoderPlugin } from '../src/plugin.js';
 import { rawDecoder } from './raw/index.js';
+import { bmpEncoder } from './bmp/index.js';
 
 export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder];
 
-export const builtinEncoders: readonly EncoderPlugin[] = [];
+export const builtinEncoders: readonly EncoderPlugin[] = [bmpEncoder];

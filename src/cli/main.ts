@@ -76,9 +76,25 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .wrap(Math.min(120, process.stdout.columns ?? 120));
 }
 
+/**
+ * yargs reads a lone "-" as a positional argument, not as the value of the flag before it; glue
+ * "-" to its flag ("--out -" → "--out=-") so that stdin/stdout work as in every Unix tool.
+ */
+function glueDashValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (/^(-i|-o|--in|--out)$/.test(a) && args[i + 1] === '-') {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 async function main(): Promise<number> {
   const registry = createRegistry();
-  const argv = await buildParser(registry, hideBin(process.argv)).parseAsync();
+  const argv = await buildParser(registry, glueDashValues(hideBin(process.argv))).parseAsync();
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;

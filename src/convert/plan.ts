@@ -7,7 +7,7 @@
 import { RasterError } from '../errors.js';
 import { describeLayout, rowBytes, type PixelLayout } from '../model.js';
 import { cmykToRgb, grayToRgb } from './channels.js';
-import { floatToUint, intToUint, invert, nativeOrder, scale16to8, scale8to16, swapOrder, unpackSubByte } from './samples.js';
+import { floatToUint, intToUint, invert, invertGrayKeepAlpha, nativeOrder, scale16to8, scale8to16, swapOrder, unpackSubByte } from './samples.js';
 
 export type BandConverter = (band: Uint8Array, rows: number) => Uint8Array;
 
@@ -101,7 +101,8 @@ export function makeConverter(from: PixelLayout, to: PixelLayout, maxRows: numbe
   // 5. Ink gray (0 = white) to light gray, or back.
   if (needsInvert()) {
     const bits = cur.bitsPerSample;
-    steps.push((buf) => (invert(buf, bits), buf));
+    const alpha = cur.alpha;
+    steps.push((buf) => (alpha ? invertGrayKeepAlpha(buf, bits) : invert(buf, bits), buf));
     cur = { ...cur, minIsWhite: Boolean(to.minIsWhite) };
   }
 

@@ -126,3 +126,21 @@ export function invert(band: Uint8Array, bits: BitsPerSample): void {
   }
   for (i += words * 4; i < band.length; i++) band[i] = 255 - band[i]!;
 }
+
+/**
+ * Invert the gray samples of gray+alpha rows in place (ink ↔ light), leaving alpha alone: it is
+ * opacity, whatever the gray sense. 16-bit samples must be in native order.
+ */
+export function invertGrayKeepAlpha(band: Uint8Array, bits: BitsPerSample): void {
+  if (bits === 16) {
+    const s = u16(band, band.length >> 1);
+    for (let i = 0; i < s.length; i += 2) s[i] = 65535 - s[i]!;
+  } else if (bits === 8) {
+    for (let i = 0; i < band.length; i += 2) band[i] = 255 - band[i]!;
+  } else {
+    // 1/2/4 bits: a byte holds whole gray+alpha pairs (rows are padded to a byte), gray in the
+    // high half of each pair, so one XOR mask flips every gray sample.
+    const mask = bits === 1 ? 0xaa : bits === 2 ? 0xcc : 0xf0;
+    for (let i = 0; i < band.length; i++) band[i] = band[i]! ^ mask;
+  }
+}

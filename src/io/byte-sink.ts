@@ -83,11 +83,12 @@ export class FileSink extends ByteSink {
   }
 
   static async open(target: string, name = target): Promise<FileSink> {
-    // Same directory as the target so that rename() is atomic; 'wx' never follows or reuses a file.
+    // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
+    // and is readable too because the stdout spool reads back what was written.
     const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     let fh: FileHandle;
     try {
-      fh = await open(temp, 'wx', 0o644);
+      fh = await open(temp, 'wx+', 0o644);
     } catch (err) {
       throw ioError(err, 'cannot create output', target === temp ? target : name);
     }
@@ -178,6 +179,8 @@ export class StreamSink extends ByteSink {
 class SpoolSink extends ByteSink {
   readonly seekable = true;
   readonly name = '-';
+  /** End of the furthest byte written: positional writes may reach past `position` (BMP rows). */
+  private end = 0;
   constructor(
     private readonly spool: FileSink,
     private readonly stream: Writable,
@@ -186,17 +189,19 @@ class SpoolSink extends ByteSink {
   }
   async write(data: Uint8Array): Promise<void> {
     this.position += data.length;
+    this.end = Math.max(this.end, this.position);
     await this.spool.write(data);
   }
   writeAt(data: Uint8Array, pos: number): Promise<void> {
+    this.end = Math.max(this.end, pos + data.length);
     return this.spool.writeAt(data, pos);
   }
   async commit(): Promise<void> {
     const out = new StreamSink(this.stream, '-');
     const chunk = new Uint8Array(4 * 1024 * 1024);
     try {
-      for (let pos = 0; pos < this.position; ) {
-        const n = await this.spool.readAt(chunk.subarray(0, Math.min(chunk.length, this.position - pos)), pos);
+      for (let pos = 0; pos < this.end; ) {
+        const n = await this.spool.readAt(chunk.subarray(0, Math.min(chunk.length, this.end - pos)), pos);
         if (n === 0) break;
         await out.write(chunk.subarray(0, n));
         pos += n;

@@ -1,0 +1,20 @@
+/**
+ * BMP (Windows device-independent bitmap) encoder plugin: uncompressed, bottom-up, one page.
+ * 1/2/4/8-bit gray → 1/4/8 bpp with a gray palette, RGB → 24-bit BGR, RGBA and gray+alpha →
+ * 32-bit BGRA with a BITMAPV5HEADER alpha mask.
+ */
+import type { EncoderPlugin } from '../../src/plugin.js';
+import { BmpImageWriter } from './encoder.js';
+
+export const bmpEncoder: EncoderPlugin = {
+  name: 'bmp',
+  description: 'Windows bitmap: gray palette (1/4/8 bpp), 24-bit BGR or 32-bit BGRA, uncompressed',
+  extensions: ['.bmp', '.dib'],
+  mimeType: 'image/bmp',
+  multiPage: false,
+  // Bottom-up rows are written at their final offsets as they arrive, top row last in the file.
+  needsSeekableOutput: true,
+  async create(sink) {
+    return new BmpImageWriter(sink);
+  },
+};
