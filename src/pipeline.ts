@@ -148,6 +148,12 @@ function locate(err: unknown, file: string): RasterError {
   return e.withContext({ file });
 }
 
+/**
+ * Errors in the input after some pages decoded completely: those pages are still written (a print
+ * job's good pages are worth keeping). Usage, I/O and cancellation errors discard everything.
+ */
+const KEEPS_COMPLETE_PAGES: ReadonlySet<string> = new Set(['E_TRUNCATED', 'E_CORRUPT_DATA', 'E_BAD_HEADER', 'E_BAD_MAGIC', 'E_SIZE_MISMATCH', 'E_UNSUPPORTED', 'E_LIMIT']);
+
 /** One output file being written: its sink, its encoder writer and how many pages it holds. */
 interface OpenOutput {
   path: string;
@@ -229,7 +235,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
   } catch (err) {
     const e = locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
-    const keep = current !== undefined && current.pages > 0 && e.code !== 'E_ABORTED' && e.code !== 'E_IO';
+    const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
     try {
       await closeOutput(keep);
     } catch {
