@@ -10,15 +10,19 @@ import { rowBytes, type PageInfo, type PixelLayout } from '../../src/model.js';
 import type { EncodePlan, ImageWriter, PageWriter } from '../../src/plugin.js';
 import { bmpGeometry, bmpHeaders, type BmpGeometry } from './header.js';
 import { planBmp } from './plan.js';
+import type { Options } from '../../src/plugin.js';
 import { storeBottomUp } from './rows.js';
 
 export class BmpImageWriter implements ImageWriter {
   private pageStarted = false;
 
-  constructor(private readonly sink: ByteSink) {}
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly options: Options = {},
+  ) {}
 
   plan(info: PageInfo): EncodePlan {
-    return planBmp(info);
+    return planBmp(info, this.options);
   }
 
   /**

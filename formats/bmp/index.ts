@@ -4,6 +4,7 @@
  * 32-bit BGRA with a BITMAPV5HEADER alpha mask.
  */
 import type { EncoderPlugin } from '../../src/plugin.js';
+import { RGB_FALLBACK_OPTIONS } from '../../src/convert/rgb-fallback.js';
 import { BmpImageWriter } from './encoder.js';
 
 export const bmpEncoder: EncoderPlugin = {
@@ -14,7 +15,8 @@ export const bmpEncoder: EncoderPlugin = {
   multiPage: false,
   // Bottom-up rows are written at their final offsets as they arrive, top row last in the file.
   needsSeekableOutput: true,
-  async create(sink) {
-    return new BmpImageWriter(sink);
+  options: RGB_FALLBACK_OPTIONS,
+  async create(sink, options) {
+    return new BmpImageWriter(sink, options);
   },
 };

@@ -4,7 +4,8 @@
  */
 import { RasterError } from '../../src/errors.js';
 import { colorChannels, describeLayout, type PageInfo, type PixelLayout } from '../../src/model.js';
-import type { EncodePlan } from '../../src/plugin.js';
+import type { EncodePlan, Options } from '../../src/plugin.js';
+import { rgbFallback } from '../../src/convert/rgb-fallback.js';
 import { bmpGeometry, pelsPerMeter } from './header.js';
 
 export const SCALED_16_BIT_NOTICE = 'BMP holds 8 bits per sample: 16-bit samples scaled to 8 bits as round(v/257)';
@@ -30,11 +31,13 @@ function targetLayout(src: PixelLayout): Omit<PixelLayout, 'width' | 'height'> {
 
 /**
  * Plan one page: the layout to convert to and the notices about lossy conversions.
- * @throws RasterError E_UNSUPPORTED for CMYK, Lab, device-n or an odd channel count (BMP holds
- *   gray and RGB(A) only); E_LIMIT when the file would not fit BMP's 32-bit sizes.
+ * CIELab pages become sRGB and CMYK pages (with --cmyk-to-rgb) RGB through rgbFallback.
+ * @throws RasterError E_UNSUPPORTED for CMYK without --cmyk-to-rgb, device-n or an odd channel
+ *   count (BMP holds gray and RGB(A) only); E_LIMIT when the file would not fit BMP's 32-bit sizes.
  */
-export function planBmp(info: PageInfo): EncodePlan {
-  const src = info.layout;
+export function planBmp(info: PageInfo, options: Options = {}): EncodePlan {
+  const fallback = rgbFallback(info.layout, options, 'bmp');
+  const src = fallback?.layout ?? info.layout;
   const colour = colorChannels(src);
   if ((src.colorModel !== 'gray' && src.colorModel !== 'rgb') || colour !== (src.colorModel === 'gray' ? 1 : 3))
     throw new RasterError('E_UNSUPPORTED', `BMP holds gray and RGB(A) only, and this page is ${describeLayout(src)}: write TIFF instead`, {
@@ -44,7 +47,7 @@ export function planBmp(info: PageInfo): EncodePlan {
       actual: describeLayout(src),
     });
   const layout: PixelLayout = { width: src.width, height: src.height, ...targetLayout(src) };
-  const notices: string[] = [];
+  const notices: string[] = fallback ? [fallback.notice] : [];
   if (src.sampleFormat === 'uint' && src.bitsPerSample === 16) notices.push(SCALED_16_BIT_NOTICE);
   if (src.sampleFormat !== 'uint')
     notices.push(`BMP holds 8 bits per sample: ${src.sampleFormat === 'float' ? 'floating-point' : 'signed'} samples mapped from --range onto 0–255`);

@@ -6,7 +6,7 @@
  */
 import { RasterError } from '../errors.js';
 import { describeLayout, rowBytes, type PixelLayout } from '../model.js';
-import { cmykToRgb, grayToRgb } from './channels.js';
+import { cmykToRgb, grayToRgb, labToRgb } from './channels.js';
 import { floatToUint, intToUint, invert, invertGrayKeepAlpha, nativeOrder, scale16to8, scale8to16, swapOrder, unpackSubByte } from './samples.js';
 
 export type BandConverter = (band: Uint8Array, rows: number) => Uint8Array;
@@ -53,6 +53,18 @@ export function makeConverter(from: PixelLayout, to: PixelLayout, maxRows: numbe
     const order = cur.byteOrder;
     steps.push((buf) => (swapOrder(buf, bits, order, nativeOrder), buf));
     cur = { ...cur, byteOrder: nativeOrder };
+  }
+
+  // 2b. CIELab becomes sRGB before any depth change (its a*/b* are signed).
+  if (cur.colorModel === 'lab' && to.colorModel === 'rgb' && (cur.bitsPerSample === 8 || cur.bitsPerSample === 16)) {
+    const bits = cur.bitsPerSample;
+    const next: PixelLayout = { ...cur, colorModel: 'rgb', sampleFormat: 'uint' };
+    const out = scratch(next);
+    steps.push((buf, rows) => {
+      labToRgb(buf, out, rows * width, bits);
+      return out.subarray(0, rows * rowBytes(next));
+    });
+    cur = next;
   }
 
   // 3. Float and signed samples become unsigned through an explicit value range.

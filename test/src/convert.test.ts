@@ -113,3 +113,33 @@ test('makeConverter: impossible conversions are E_UNSUPPORTED', () => {
   const from = layout({ width: 1, height: 1, channels: 3, colorModel: 'rgb' });
   assert.throws(() => makeConverter(from, { ...from, channels: 1, colorModel: 'gray' }, 1), (e: unknown) => e instanceof RasterError && e.code === 'E_UNSUPPORTED');
 });
+
+test('labToRgb: white, black, mid gray and sRGB red (D65)', async () => {
+  const { labToRgb } = await import('../../src/convert/channels.js');
+  // L*=100,0,0 | L*=0 | L*=53.39 (sRGB 50% gray 119) | sRGB red: L 53.24, a 80.09, b 67.20
+  const lab = Int8Array.from([-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 80, 67]);
+  const u = new Uint8Array(lab.buffer);
+  u[0] = 255;
+  u[6] = Math.round((53.39 * 255) / 100);
+  u[9] = Math.round((53.24 * 255) / 100);
+  const out = new Uint8Array(12);
+  labToRgb(u, out, 4, 8);
+  assert.deepEqual([...out.subarray(0, 6)], [255, 255, 255, 0, 0, 0]);
+  for (const v of out.subarray(6, 9)) assert.ok(Math.abs(v - 127) <= 2, `gray ${v}`);
+  assert.ok(out[9]! >= 250 && out[10]! <= 10 && out[11]! <= 10, `red ${[...out.subarray(9)]}`);
+});
+
+test('rgbFallback: Lab always, CMYK only with --cmyk-to-rgb, device data never', async () => {
+  const { rgbFallback } = await import('../../src/convert/rgb-fallback.js');
+  const cmyk = layout({ width: 2, height: 1, channels: 4, colorModel: 'cmyk', bitsPerSample: 1 });
+  assert.throws(() => rgbFallback(cmyk, {}, 'png'), (e: unknown) => e instanceof RasterError && e.code === 'E_UNSUPPORTED' && /--cmyk-to-rgb/.test(e.message));
+  const r = rgbFallback(cmyk, { cmykToRgb: true }, 'png');
+  assert.equal(r?.layout.colorModel, 'rgb');
+  assert.equal(r?.layout.bitsPerSample, 8);
+  // 1-bit C=1, M=0, Y=0, K=0 | all ink → cyan, black
+  const conv = makeConverter(cmyk, r!.layout, 1);
+  assert.deepEqual([...conv(Uint8Array.from([0b10001111]), 1)], [0, 255, 255, 0, 0, 0]);
+  assert.equal(rgbFallback(layout({ width: 1, height: 1, channels: 3, colorModel: 'lab' }), {}, 'bmp')?.layout.colorModel, 'rgb');
+  assert.throws(() => rgbFallback(layout({ width: 1, height: 1, channels: 6, colorModel: 'device' }), {}, 'bmp'), (e: unknown) => e instanceof RasterError && /write TIFF/.test(e.message));
+  assert.equal(rgbFallback(layout({ width: 1, height: 1 }), {}, 'bmp'), undefined);
+});

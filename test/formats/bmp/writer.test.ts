@@ -83,15 +83,25 @@ describe('BMP writer', () => {
     await assert.rejects(encodeToBuffer(bmpEncoder, [memoryPage(l, new Uint8Array(8))]), isCode('E_BAD_OPTION', '--range'));
   });
 
-  it('refuses CMYK, Lab, device-n and odd channel counts with E_UNSUPPORTED naming TIFF', async () => {
+  it('refuses CMYK (without --cmyk-to-rgb), device-n and odd channel counts with E_UNSUPPORTED naming TIFF', async () => {
     const bad = [
       layout({ width: 2, height: 2, colorModel: 'cmyk', channels: 4 }),
-      layout({ width: 2, height: 2, colorModel: 'lab', channels: 3 }),
       layout({ width: 2, height: 2, colorModel: 'device', channels: 6 }),
       layout({ width: 2, height: 2, colorModel: 'gray', channels: 3 }),
       layout({ width: 2, height: 2, colorModel: 'rgb', channels: 5, alpha: true }),
     ];
     for (const l of bad) await assert.rejects(plan(l), isCode('E_UNSUPPORTED', 'BMP holds gray and RGB(A) only', 'TIFF'));
+  });
+
+  it('writes CIELab as sRGB and CMYK as RGB when --cmyk-to-rgb is given, with a notice', async () => {
+    const lab = await plan(layout({ width: 2, height: 2, colorModel: 'lab', channels: 3 }));
+    assert.equal(lab.layout.colorModel, 'rgb');
+    assert.match(lab.notices[0]!, /converted to sRGB/);
+    const cmyk = layout({ width: 1, height: 1, colorModel: 'cmyk', channels: 4 });
+    const bytes = await encodeToBuffer(bmpEncoder, [memoryPage(cmyk, Uint8Array.from([0, 255, 0, 0]))], { cmykToRgb: true });
+    // 24-bit BGR pixel of magenta ink only: R = 255, G = 0, B = 255 → B, G, R = 255, 0, 255.
+    const offset = bytes.readUInt32LE(10);
+    assert.deepEqual([...bytes.subarray(offset, offset + 3)], [255, 0, 255]);
   });
 
   it('throws E_LIMIT in plan() exactly when the file would pass 4 GiB − 1, and writes nothing', async () => {
