@@ -145,12 +145,16 @@ export class CompressedLines implements LineSource {
         const need = literal ? n : unitBytes;
         if (pos + 1 + need > end) break; // packet incomplete: refill
         if (literal) {
-          line.set(buf.subarray(pos + 1, pos + 1 + n), filled);
+          // Short literals are common (a pixel or two between runs): copy them by hand rather
+          // than through a subarray object.
+          if (n < 32) for (let k = 0; k < n; k++) line[filled + k] = buf[pos + 1 + k]!;
+          else line.set(buf.subarray(pos + 1, pos + 1 + n), filled);
         } else if (unitBytes === 1) {
           line.fill(buf[pos + 1]!, filled, filled + n);
         } else {
-          const unit = buf.subarray(pos + 1, pos + 1 + unitBytes);
-          for (let o = filled; o < filled + n; o += unitBytes) line.set(unit, o);
+          // Write the unit once, then double the filled span with copyWithin.
+          for (let k = 0; k < unitBytes; k++) line[filled + k] = buf[pos + 1 + k]!;
+          for (let have = unitBytes; have < n; have *= 2) line.copyWithin(filled + have, filled, filled + Math.min(have, n - have));
         }
         filled += n;
         pos += 1 + need;
