@@ -1,0 +1,93 @@
+/**
+ * End-to-end behaviour of the CLI that users rely on: stdout, page patterns, keeping complete
+ * pages of a damaged print job, never leaving a half-written file, Ctrl-C.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, CLI } from '../helpers/cli.js';
+
+const ROSE = join(process.cwd(), 'samples', 'raw', 'rose-bgra8.raw');
+const ROSE_ARGS = ['--width', '70', '--height', '46', '--layout', 'bgra'];
+const JOB = join(process.cwd(), 'samples', 'cups-raster', 'rgb8-v2.ras');
+
+async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'r2i-e2e-'));
+  try {
+    await f(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('--out - writes the same bytes to stdout as to a file (seeking formats are spooled)', () =>
+  withDir(async (dir) => {
+    const file = join(dir, 'rose.bmp');
+    const a = await runCli(['--in', ROSE, ...ROSE_ARGS, '--out', file]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', '-', '-f', 'bmp']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(b.stdout.equals(await readFile(file)));
+    const c = await runCli(['-i', '-', ...ROSE_ARGS, '-o', '-', '-f', 'bmp'], { input: await readFile(ROSE) });
+    assert.equal(c.code, 0, c.stderr);
+    assert.ok(c.stdout.equals(b.stdout), 'stdin → stdout gives the same file');
+  }));
+
+test('several pages into a single-image format: a %d pattern writes one file each; without it a clear error', () =>
+  withDir(async (dir) => {
+    const r = await runCli(['-i', JOB, '-o', join(dir, 'page-%02d.bmp')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((await readdir(dir)).sort(), ['page-01.bmp', 'page-02.bmp']);
+    const one = await runCli(['-i', JOB, '-o', join(dir, 'only.bmp'), '--page', '2']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.ok((await readFile(join(dir, 'only.bmp'))).equals(await readFile(join(dir, 'page-02.bmp'))));
+    const bad = await runCli(['-i', JOB, '-o', join(dir, 'all.bmp')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /more than one page and BMP holds one: .*--out page-%03d\.bmp.*--page N/);
+    const none = await runCli(['-i', JOB, '-o', join(dir, 'x.bmp'), '--page', '3']);
+    assert.match(none.stderr, /--page 3 asked for, but the input has 2 pages/);
+    assert.ok(!(await readdir(dir)).some((f) => f.startsWith('all') || f.startsWith('x') || f.includes('.tmp-')));
+  }));
+
+test('a print job damaged in page 2 keeps page 1, names the place, and exits non-zero', () =>
+  withDir(async (dir) => {
+    const job = await readFile(JOB);
+    const cut = join(dir, 'cut.ras');
+    await writeFile(cut, job.subarray(0, job.length - 40));
+    const r = await runCli(['-i', cut, '-o', join(dir, 'p-%d.bmp')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^raster2img: .*cut\.ras: page 2: byte \d+: input ends .*\(1 complete page was written to .*p-1\.bmp\)\n$/);
+    assert.deepEqual((await readdir(dir)).sort(), ['cut.ras', 'p-1.bmp']);
+  }));
+
+test('a failed conversion never replaces an existing file and leaves no temp file', () =>
+  withDir(async (dir) => {
+    const out = join(dir, 'keep.bmp');
+    await writeFile(out, 'precious');
+    const r = await runCli(['-i', ROSE, '--width', '70', '--height', '47', '--layout', 'bgra', '-o', out]);
+    assert.equal(r.code, 2);
+    assert.equal(await readFile(out, 'utf8'), 'precious');
+    assert.deepEqual(await readdir(dir), ['keep.bmp']);
+  }));
+
+test('Ctrl-C while waiting for input: exit 130, no temp file, the old output intact', () =>
+  withDir(async (dir) => {
+    const out = join(dir, 'big.bmp');
+    await writeFile(out, 'precious');
+    const child = spawn(process.execPath, [CLI, '-i', '-', '--width', '1000', '--height', '1000', '--layout', 'rgb', '-o', out], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', () => undefined);
+    child.stdin.write(new Uint8Array(1_000_000)); // a third of the image, then silence
+    await new Promise((r) => setTimeout(r, 700));
+    const tempSeen = (await readdir(dir)).some((f) => f.includes('.tmp-'));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.ok(tempSeen, 'the conversion had started writing its temp file');
+    assert.equal(code, 130, stderr);
+    assert.equal(await readFile(out, 'utf8'), 'precious');
+    assert.deepEqual(await readdir(dir), ['big.bmp']);
+  }));
