@@ -5,8 +5,9 @@
 import type { DecoderPlugin, EncoderPlugin } from '../src/plugin.js';
 import { rawDecoder } from './raw/index.js';
 import { cupsRasterDecoder, urfDecoder } from './cups-raster/index.js';
+import { npyDecoder } from './npy/index.js';
 import { bmpEncoder } from './bmp/index.js';
 
-export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder, cupsRasterDecoder, urfDecoder];
+export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder, npyDecoder, cupsRasterDecoder, urfDecoder];
 
 export const builtinEncoders: readonly EncoderPlugin[] = [bmpEncoder];

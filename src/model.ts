@@ -97,8 +97,10 @@ export function validateLayout(l: PixelLayout): void {
   if (!Number.isSafeInteger(l.channels) || l.channels < 1 || l.channels > 16)
     throw bad('channels', l.channels, '1 to 16');
   if (!VALID_BITS.includes(l.bitsPerSample)) throw bad('bitsPerSample', l.bitsPerSample, '1, 2, 4, 8, 16 or 32');
-  if (l.sampleFormat === 'float' && l.bitsPerSample !== 32)
-    throw bad('bitsPerSample', l.bitsPerSample, '32 for float samples');
+  if ((l.sampleFormat === 'float') !== (l.bitsPerSample === 32))
+    throw bad('bitsPerSample', l.bitsPerSample, l.sampleFormat === 'float' ? '32 for float samples' : '1 to 16 for integer samples (32 is float only)');
+  if (l.sampleFormat === 'int' && l.bitsPerSample !== 8 && l.bitsPerSample !== 16)
+    throw bad('bitsPerSample', l.bitsPerSample, '8 or 16 for signed samples');
   // 2^31 - 1 is the largest width/height PNG, BMP and TIFF can all express; one row must also fit
   // in a Buffer so that a band of at least one row can be allocated.
   if (l.width > 0x7fffffff || l.height > 0x7fffffff)

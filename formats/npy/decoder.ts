@@ -1,0 +1,197 @@
+/**
+ * The .npy decoder proper: header → geometry → one PageReader per page. C-ordered data is read
+ * sequentially through RawRowReader; Fortran-ordered data through FortranGather on a seekable
+ * source (stdin is spooled to a temp file first, on the first row asked for).
+ */
+import { RasterError } from '../../src/errors.js';
+import type { ByteSource } from '../../src/io/byte-source.js';
+import { rowBytes, validateLayout, type PageInfo, type PixelLayout } from '../../src/model.js';
+import type { DecodedInput, PageReader } from '../../src/plugin.js';
+import { RawRowReader } from '../../src/rows/raw-rows.js';
+import { packBoolRows } from './bool-pack.js';
+import { FortranGather } from './fortran-rows.js';
+import { interpretShape, type NpyGeometry } from './geometry.js';
+import { readNpyHeader, type NpyHeader } from './header.js';
+
+/** Scratch for bool rows before packing (one row at least). */
+const BOOL_SCRATCH_BYTES = 1024 * 1024;
+
+/** Source of unpacked element rows (W·C elements of itemSize bytes each) of one page. */
+interface ElementRows {
+  readRows(dst: Uint8Array, maxRows: number): Promise<number>;
+  /** Leave the source after this page's data (sequential sources only). */
+  skipRest(): Promise<void>;
+}
+
+/**
+ * Open a .npy input positioned at its first byte.
+ * @throws RasterError from readNpyHeader; E_UNSUPPORTED (field `shape`) for shapes that are not
+ *   images; E_LIMIT when a side, a row or the data is beyond what can be addressed; E_TRUNCATED
+ *   when the input size is known and shorter than the data the header announces.
+ */
+export async function openNpy(src: ByteSource): Promise<DecodedInput> {
+  const h = await readNpyHeader(src);
+  const g = geometryOf(h, src);
+  const layout: PixelLayout = {
+    width: g.width,
+    height: g.height,
+    channels: g.channels,
+    bitsPerSample: h.dtype.bitsPerSample,
+    sampleFormat: h.dtype.sampleFormat,
+    colorModel: g.colorModel,
+    alpha: g.alpha,
+    byteOrder: h.dtype.byteOrder,
+  };
+  try {
+    validateLayout(layout);
+  } catch (err) {
+    if (!(err instanceof RasterError)) throw err;
+    // Restated against the header field the numbers came from.
+    throw src.fail(err.code, `shape (${h.shape.join(', ')}) read as ${g.interpretation}: ${err.detail}`, {
+      offset: h.offsets.shape,
+      field: 'shape',
+      ...(err.expected === undefined ? {} : { expected: err.expected }),
+      ...(err.actual === undefined ? {} : { actual: err.actual }),
+      cause: err,
+    });
+  }
+  const dataBytes = checkedDataBytes(h, src);
+  const header: Record<string, unknown> = {
+    version: h.version,
+    descr: h.dtype.descr,
+    fortran_order: h.fortranOrder,
+    shape: h.shape,
+    interpretation: g.interpretation,
+  };
+  const notices: string[] = [];
+  if (src.size !== undefined) {
+    checkDataSize(src, h, dataBytes);
+    const extra = src.size - h.dataOffset - dataBytes;
+    // numpy.load reads prod(shape)·itemsize bytes and ignores the rest (format.py read_array).
+    if (extra > 0) notices.push(`${extra} bytes after the array data ignored, as numpy.load does`);
+  }
+  return {
+    format: 'npy',
+    header,
+    pages: () => pagesOf(src, h, g, layout, header, notices, dataBytes),
+  };
+}
+
+function geometryOf(h: NpyHeader, src: ByteSource): NpyGeometry {
+  const r = interpretShape(h.shape);
+  if ('ok' in r) return r.ok;
+  throw src.fail('E_UNSUPPORTED', `shape: ${r.unsupported}`, { offset: h.offsets.shape, field: 'shape', actual: `(${h.shape.join(', ')})` });
+}
+
+/** prod(shape) × itemsize, checked to be an exact Number. */
+function checkedDataBytes(h: NpyHeader, src: ByteSource): number {
+  const bytes = h.shape.reduce((p, d) => p * BigInt(d), BigInt(h.dtype.itemSize));
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw src.fail('E_LIMIT', `shape: the array data would be ${bytes} bytes; at most 2^53-1 are supported`, {
+      offset: h.offsets.shape,
+      field: 'shape',
+    });
+  }
+  return Number(bytes);
+}
+
+/** @throws RasterError E_TRUNCATED when the (known) input size is shorter than the data. */
+function checkDataSize(src: ByteSource, h: NpyHeader, dataBytes: number): void {
+  const have = src.size! - h.dataOffset;
+  if (have < dataBytes) {
+    const what = `shape (${h.shape.join(', ')}) of ${h.dtype.descr}`;
+    throw src.fail('E_TRUNCATED', `input ends inside the array data: ${what} needs ${dataBytes} bytes after the header, the input has ${have}`, {
+      offset: src.size!,
+      expected: dataBytes,
+      actual: have,
+    });
+  }
+}
+
+async function* pagesOf(
+  src: ByteSource,
+  h: NpyHeader,
+  g: NpyGeometry,
+  layout: PixelLayout,
+  header: Record<string, unknown>,
+  notices: string[],
+  dataBytes: number,
+): AsyncGenerator<PageReader> {
+  // Fortran order: the seekable source (stdin spooled on the first row asked for) and its gather.
+  let seekable: Promise<ByteSource> | undefined;
+  let gather: FortranGather | undefined;
+  const fortranGather = async (page: number): Promise<FortranGather> => {
+    const s = await (seekable ??= src.toSeekable());
+    s.page = page;
+    if (gather) return gather;
+    checkDataSize(s, h, dataBytes);
+    const array = { dataOffset: h.dataOffset, pages: g.pages, height: g.height, width: g.width, channels: g.channels, itemSize: h.dtype.itemSize };
+    return (gather = new FortranGather(s, array));
+  };
+  const elementRowBytes = g.width * g.channels * h.dtype.itemSize;
+  try {
+    for (let n = 0; n < g.pages; n++) {
+      src.page = n + 1;
+      const info: PageInfo = {
+        layout,
+        header: g.pages > 1 ? { ...header, index: n } : header,
+        ...(n === 0 && notices.length > 0 ? { notices } : {}),
+      };
+      const rows: ElementRows = h.fortranOrder
+        ? new FortranPageRows(() => fortranGather(n + 1), n, g.height)
+        : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
+      yield new NpyPage(info, rows, h.dtype.bool);
+      await rows.skipRest();
+    }
+  } finally {
+    // A spool (a new source) is ours to close; a file source is the caller's.
+    const s = await seekable?.catch(() => undefined);
+    if (s && s !== src) await s.close();
+  }
+}
+
+/** Rows of page `page` of a Fortran array, in order. */
+class FortranPageRows implements ElementRows {
+  private row = 0;
+  constructor(
+    private readonly gather: () => Promise<FortranGather>,
+    private readonly page: number,
+    private readonly height: number,
+  ) {}
+  async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
+    const n = Math.min(maxRows, this.height - this.row);
+    if (n <= 0) return 0;
+    await (await this.gather()).readRows(this.page, this.row, dst, n);
+    this.row += n;
+    return n;
+  }
+  async skipRest(): Promise<void> {
+    // Positional reads: nothing to skip.
+  }
+}
+
+class NpyPage implements PageReader {
+  private scratch: Uint8Array | undefined;
+  constructor(
+    readonly info: PageInfo,
+    private readonly rows: ElementRows,
+    private readonly bool: boolean,
+  ) {}
+
+  async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
+    if (!this.bool) return this.rows.readRows(dst, maxRows);
+    const l = this.info.layout;
+    const samples = l.width * l.channels;
+    const out = rowBytes(l);
+    const perChunk = Math.max(1, Math.min(l.height, Math.floor(BOOL_SCRATCH_BYTES / samples)));
+    this.scratch ??= new Uint8Array(perChunk * samples);
+    let done = 0;
+    while (done < maxRows) {
+      const k = await this.rows.readRows(this.scratch, Math.min(perChunk, maxRows - done));
+      if (k === 0) break;
+      packBoolRows(this.scratch, dst.subarray(done * out), k, samples);
+      done += k;
+    }
+    return done;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The numpy `descr` values this decoder reads, and what their samples look like as a PixelLayout.
+ * `descr` is an array-protocol type string: byte-order character, kind, item size in bytes
+ * (numpy `dtype.str`; numpy/lib/format.py `dtype_to_descr`).
+ */
+import { endianness } from 'node:os';
+import type { BitsPerSample, ByteOrder, SampleFormat } from '../../src/model.js';
+
+export interface NpyDtype {
+  /** The descr as written in the file. */
+  descr: string;
+  /** Bytes per element in the file. */
+  itemSize: 1 | 2 | 4;
+  sampleFormat: SampleFormat;
+  /** Bits per sample handed on: the item size, except 1 for bool (packed 8 per byte). */
+  bitsPerSample: BitsPerSample;
+  /** Byte order of the elements in the file (rows are handed on in it). */
+  byteOrder: ByteOrder;
+  /** numpy bool: one byte per element, any non-zero byte is True. */
+  bool: boolean;
+}
+
+/** Kind + item size → sample description, for the types supported. */
+const SUPPORTED: Readonly<Record<string, Omit<NpyDtype, 'descr' | 'byteOrder'>>> = {
+  b1: { itemSize: 1, sampleFormat: 'uint', bitsPerSample: 1, bool: true },
+  u1: { itemSize: 1, sampleFormat: 'uint', bitsPerSample: 8, bool: false },
+  i1: { itemSize: 1, sampleFormat: 'int', bitsPerSample: 8, bool: false },
+  u2: { itemSize: 2, sampleFormat: 'uint', bitsPerSample: 16, bool: false },
+  i2: { itemSize: 2, sampleFormat: 'int', bitsPerSample: 16, bool: false },
+  f4: { itemSize: 4, sampleFormat: 'float', bitsPerSample: 32, bool: false },
+};
+
+/** The descr strings accepted, for messages. */
+export const SUPPORTED_DESCRS = "'|b1', '|u1', '|i1', '<u2', '>u2', '<i2', '>i2', '<f4', '>f4' ('=' or '|' for native order)";
+
+/**
+ * An array-protocol type string: optional byte order, kind, optional size, optional datetime unit.
+ * Anything matching it is a type numpy could have written; anything else is not a descr at all.
+ */
+const TYPESTR = /^([<>=|]?)([biufcmMOSUVa?])(\d*)(\[[A-Za-z0-9]+\])?$/;
+
+const NATIVE: ByteOrder = endianness() === 'LE' ? 'le' : 'be';
+
+export type DescrResult = { ok: NpyDtype } | { unsupported: string } | { invalid: string };
+
+/**
+ * Classify a descr string: a supported type, a valid numpy type this decoder does not read
+ * (complex, 64-bit, strings, objects …), or not a type string at all.
+ */
+export function parseDescr(descr: string): DescrResult {
+  const m = TYPESTR.exec(descr);
+  if (!m) return { invalid: `descr '${descr}' is not an array-protocol type string such as '<u2'` };
+  const [, order = '', kind = '', size = '', unit] = m;
+  if (unit === undefined) {
+    // numpy spells bool '?' as well as 'b1'.
+    const key = kind === '?' && size === '' ? 'b1' : kind + size;
+    const t = SUPPORTED[key];
+    if (t) {
+      // '<' and '>' name the order; '=' and (for wider types, as numpy reads it) '|' mean native.
+      const byteOrder: ByteOrder = order === '<' ? 'le' : order === '>' ? 'be' : NATIVE;
+      return { ok: { descr, ...t, byteOrder: t.itemSize === 1 ? 'le' : byteOrder } };
+    }
+  }
+  return { unsupported: `descr '${descr}' is not supported; supported: ${SUPPORTED_DESCRS}` };
+}
