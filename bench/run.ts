@@ -6,7 +6,12 @@
  * Each conversion runs as its own process under GNU time (`/usr/bin/time -f '%e %M'`) so wall time
  * and peak RSS are the whole process's. Not part of the tests: figures depend on the machine.
  *
- * Usage: npm run bench [-- --sizes 2000,8000 --only tiff,png --keep]
+ * Then a print job: CUPS's test page rendered by Ghostscript (`-sDEVICE=cups`) as N A4 pages at
+ * 600 dpi, 8-bit RGB, as v3 (raw) and v2 (compressed), each converted to uncompressed TIFF, next
+ * to node-copy over the v3 file (its size is the decoded size plus headers).
+ *
+ * Usage: npm run bench [-- --sizes 2000,8000 --only tiff,png --cups-pages 20 --keep]
+ *   --sizes none / --cups-pages 0 leave a part out.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -35,7 +40,8 @@ const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const sizes = (arg('sizes') ?? '2000,8000,20000,16000x16').split(',');
+const sizes = (arg('sizes') ?? '2000,8000,20000,16000x16').split(',').filter((s) => s !== 'none');
+const cupsPages = Number(arg('cups-pages') ?? 20);
 const only = arg('only')?.split(',');
 const keep = args.includes('--keep');
 
@@ -132,7 +138,43 @@ try {
     rmSync(inp, { force: true });
     console.log('');
   }
+  if (cupsPages > 0) benchPrintJob(dir, cupsPages);
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);
+}
+
+/** The CUPS raster part: decode speed of v3 and v2 jobs through the whole CLI into TIFF. */
+function benchPrintJob(dir: string, pages: number): void {
+  const testPage = '/usr/share/cups/data/default-testpage.pdf';
+  if (spawnSync('gs', ['--version']).status !== 0 || !existsSync(testPage)) {
+    console.log('notice: Ghostscript or the CUPS test page (cups-filters) not found: the print-job part is skipped');
+    return;
+  }
+  console.log(`## print job: ${pages} A4 pages at 600 dpi, 8-bit RGB (CUPS test page rendered by Ghostscript)`);
+  const jobs: Record<string, string> = {};
+  for (const v of [3, 2]) {
+    jobs[`v${v}`] = join(dir, `job-v${v}.ras`);
+    const r = spawnSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-r600', '-sPAPERSIZE=a4', '-dFIXEDMEDIA', '-dPDFFitPage', '-sDEVICE=cups',
+      '-dcupsColorSpace=1', '-dcupsBitsPerColor=8', `-dcupsRasterVersion=${v}`, `-sOutputFile=${jobs[`v${v}`]}`, ...Array<string>(pages).fill(testPage)]);
+    if (r.status !== 0) {
+      console.log(`  Ghostscript failed: ${r.stderr?.toString().slice(0, 200)}`);
+      return;
+    }
+  }
+  const v3 = jobs['v3']!;
+  const decodedMB = statSync(v3).size / 1e6;
+  const copyOut = join(dir, 'copy.out');
+  const copy = timed([process.execPath, COPY, v3, copyOut], copyOut);
+  rmSync(copyOut, { force: true });
+  console.log(`  node-copy (v3 file)  ${fmt(copy, decodedMB)}`);
+  for (const [name, job] of Object.entries(jobs)) {
+    const out = join(dir, 'job.tif');
+    const ours = timed([process.execPath, CLI, '--in', job, '--out', out, '--quiet'], out);
+    rmSync(out, { force: true });
+    const vsCopy = typeof ours !== 'string' && typeof copy !== 'string' ? ` = ${(copy.seconds / ours.seconds).toFixed(2)}× of a bare copy` : '';
+    console.log(`  ${(name + ' → tiff').padEnd(20)} ${fmt(ours, decodedMB)}${vsCopy} (MB/s of decoded pixels; ${(statSync(job).size / 1e6).toFixed(1)} MB job file)`);
+    rmSync(job, { force: true });
+  }
+  console.log('');
 }
