@@ -7,7 +7,8 @@ import { rawDecoder } from './raw/index.js';
 import { cupsRasterDecoder, urfDecoder } from './cups-raster/index.js';
 import { npyDecoder } from './npy/index.js';
 import { bmpEncoder } from './bmp/index.js';
+import { tiffEncoder } from './tiff/index.js';
 
 export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder, npyDecoder, cupsRasterDecoder, urfDecoder];
 
-export const builtinEncoders: readonly EncoderPlugin[] = [bmpEncoder];
+export const builtinEncoders: readonly EncoderPlugin[] = [tiffEncoder, bmpEncoder];

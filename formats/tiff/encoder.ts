@@ -1,0 +1,190 @@
+/**
+ * The TIFF writer. File layout:
+ *
+ *   [16 reserved header bytes][strips of page 1][strips of page 2]…[IFD 1][IFD 2]…
+ *
+ * Strips are streamed as they fill; each page only keeps its strip offsets and byte counts. In
+ * finish() the IFDs go at the end, where the file's final size tells classic TIFF from BigTIFF,
+ * and then the header is written over the reserved bytes.
+ */
+import { RasterError } from '../../src/errors.js';
+import type { ByteSink } from '../../src/io/byte-sink.js';
+import { rowBytes, type ByteOrder, type PageInfo, type PixelLayout } from '../../src/model.js';
+import type { EncodePlan, ImageWriter, Options, PageWriter } from '../../src/plugin.js';
+import { colorTags } from './color-tags.js';
+import { HEADER_BYTES, headerBytes, planIfds, writeIfd } from './ifd.js';
+import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js';
+import { pageEntries, type PageRecord } from './page-tags.js';
+import { encodeStrip, type StripParams } from './strip-codec.js';
+import { StripWorkerPool } from './strip-pool.js';
+import { StripQueue, type StripEncoder } from './strip-queue.js';
+
+/** Internal knobs, fixed in production and made small by tests to get many strips and workers. */
+export interface TiffTuning {
+  /** Uncompressed bytes a strip aims at (it holds at least one row). */
+  stripBytes: number;
+  /** Pages with at least this many strips are compressed on worker threads. */
+  parallelMinStrips: number;
+}
+
+/**
+ * 512 KiB strips: large enough for efficient writes and for zlib, small enough to keep the
+ * strips in flight (a few per core) to a few MiB and to split even a modest page across cores.
+ */
+export const DEFAULT_TUNING: TiffTuning = { stripBytes: 512 * 1024, parallelMinStrips: 4 };
+
+/**
+ * One pool for the process: writers come and go (one file per page, many conversions in a
+ * library), and its workers are kept while strips keep coming, stopped once idle.
+ */
+let sharedPool: StripWorkerPool | undefined;
+
+/** Strips in flight per worker: one being encoded, one waiting, so no worker ever idles. */
+const STRIPS_PER_WORKER = 2;
+
+/**
+ * Start a TIFF file on `sink` (which must be seekable: the header is written last).
+ * @throws RasterError E_BAD_OPTION for invalid options; E_NEEDS_SEEKABLE for a stream sink.
+ */
+export async function createTiffWriter(sink: ByteSink, options: Options, tuning: TiffTuning = DEFAULT_TUNING): Promise<ImageWriter> {
+  const opts = parseTiffOptions(options);
+  if (!sink.seekable)
+    throw new RasterError('E_NEEDS_SEEKABLE', 'TIFF output must be seekable (its header is written last)', { file: sink.name });
+  await sink.write(new Uint8Array(HEADER_BYTES));
+  return new TiffWriter(sink, opts, tuning);
+}
+
+class TiffWriter implements ImageWriter {
+  /** Byte order of the file, fixed by the first page planned. */
+  private byteOrder: ByteOrder | undefined;
+  private readonly pages: PageRecord[] = [];
+  private open: TiffPageWriter | undefined;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly opts: TiffOptions,
+    private readonly tuning: TiffTuning,
+  ) {}
+
+  plan(info: PageInfo): EncodePlan {
+    const l = info.layout;
+    colorTags(l); // throws for a channel count that does not fit the colour model
+    pagePredictor(this.opts, l); // throws for a predictor these samples cannot take
+    this.byteOrder ??= l.byteOrder;
+    return { layout: { ...l, byteOrder: this.byteOrder }, notices: [] };
+  }
+
+  async beginPage(info: PageInfo, layout: PixelLayout): Promise<PageWriter> {
+    await this.open?.abandon();
+    const fileOrder = (this.byteOrder ??= layout.byteOrder);
+    if (layout.bitsPerSample > 8 && layout.byteOrder !== fileOrder)
+      throw new RasterError('E_UNSUPPORTED', `rows must come in the file's byte order (${fileOrder}), as plan() returned, not ${layout.byteOrder}`);
+    const predictor = pagePredictor(this.opts, layout);
+    const rb = rowBytes(layout);
+    const rowsPerStrip = Math.max(1, Math.min(layout.height, Math.floor(this.tuning.stripBytes / rb)));
+    const stripCount = Math.ceil(layout.height / rowsPerStrip);
+    const params: StripParams = {
+      compression: this.opts.compression,
+      predictor,
+      level: this.opts.level,
+      rowBytes: rb,
+      bitsPerSample: layout.bitsPerSample,
+      samplesPerPixel: layout.channels,
+      littleEndian: fileOrder === 'le',
+    };
+    let encode: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
+    let inFlight = 1;
+    if (params.compression !== 'none' && stripCount >= this.tuning.parallelMinStrips) {
+      const pool = (sharedPool ??= new StripWorkerPool());
+      encode = (strip, rows) => pool.encode(strip, rows, params);
+      inFlight = pool.size * STRIPS_PER_WORKER;
+    }
+    const queue = new StripQueue(this.sink, encode, inFlight, rowsPerStrip * rb, stripCount);
+    const record: Omit<PageRecord, 'stripOffsets' | 'stripByteCounts'> = {
+      layout,
+      resolution: info.resolution,
+      compression: params.compression,
+      predictor,
+      rowsPerStrip,
+    };
+    this.open = new TiffPageWriter(layout, rowsPerStrip, queue, () => {
+      this.pages.push({ ...record, stripOffsets: queue.offsets, stripByteCounts: queue.byteCounts });
+      this.open = undefined;
+    });
+    return this.open;
+  }
+
+  async finish(): Promise<void> {
+    await this.open?.abandon();
+    this.open = undefined;
+    if (this.pages.length === 0)
+      throw new RasterError('E_MISSING_ROWS', 'no page of the TIFF was completed, so there is nothing to write', { file: this.sink.name });
+    const le = this.byteOrder === 'le';
+    const dataEnd = this.sink.position;
+    const plan = planIfds((big) => this.pages.map((p, i) => pageEntries(p, i, this.pages.length, big)), dataEnd, this.opts.bigtiff);
+    const tail = new Uint8Array(plan.end - dataEnd);
+    plan.entries.forEach((entries, i) => writeIfd(tail, dataEnd, plan.offsets[i]!, entries, plan.offsets[i + 1] ?? 0, plan.big, le));
+    await this.sink.write(tail);
+    await this.sink.writeAt(headerBytes(plan.big, le, plan.offsets[0]!), 0);
+  }
+}
+
+class TiffPageWriter implements PageWriter {
+  private readonly rowBytes: number;
+  private rowsDone = 0;
+  /** The strip being filled (taken from the queue when its first row arrives). */
+  private strip: Uint8Array | undefined;
+  private rowsInStrip = 0;
+  private finished = false;
+
+  constructor(
+    private readonly layout: PixelLayout,
+    private readonly rowsPerStrip: number,
+    private readonly queue: StripQueue,
+    private readonly onFinished: () => void,
+  ) {
+    this.rowBytes = rowBytes(layout);
+  }
+
+  async writeRows(src: Uint8Array, rows: number): Promise<void> {
+    const height = this.layout.height;
+    if (this.rowsDone + rows > height)
+      throw new RasterError('E_SIZE_MISMATCH', `the page is ${height} rows high; ${this.rowsDone + rows} were given`, {
+        expected: height,
+        actual: this.rowsDone + rows,
+      });
+    const rb = this.rowBytes;
+    for (let i = 0; i < rows; ) {
+      const n = Math.min(rows - i, this.rowsPerStrip - this.rowsInStrip);
+      const strip = (this.strip ??= this.queue.take());
+      strip.set(src.subarray(i * rb, (i + n) * rb), this.rowsInStrip * rb);
+      this.rowsInStrip += n;
+      this.rowsDone += n;
+      i += n;
+      if (this.rowsInStrip === this.rowsPerStrip || this.rowsDone === height) {
+        this.strip = undefined;
+        const full = this.rowsInStrip;
+        this.rowsInStrip = 0;
+        await this.queue.push(strip, full);
+      }
+    }
+  }
+
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    const height = this.layout.height;
+    if (this.rowsDone < height)
+      throw new RasterError('E_MISSING_ROWS', `the page is ${height} rows high but only ${this.rowsDone} were written`, {
+        expected: height,
+        actual: this.rowsDone,
+      });
+    await this.queue.drain();
+    this.finished = true;
+    this.onFinished();
+  }
+
+  /** Drop the page: wait for its strips in flight, write no IFD for it. */
+  abandon(): Promise<void> {
+    return this.queue.discard();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * encodeStrip: predictor then compression for one strip, synchronously. The same function runs on
+ * the main thread (small pages) and in the strip workers (strip-worker.ts).
+ */
+import { deflateSync } from 'node:zlib';
+import { lzwBound, lzwEncode } from './lzw.js';
+import { packBits, packBitsBound } from './packbits.js';
+import { applyPredictor, type RowShape } from './predictor.js';
+import type { Compression, Predictor } from './tags.js';
+
+/** How every strip of one page is encoded. Plain data: it is posted to workers. */
+export interface StripParams extends RowShape {
+  compression: Compression;
+  predictor: Predictor;
+  /** zlib level for deflate. */
+  level: number;
+}
+
+/** Output scratch for LZW and PackBits, grown as needed and reused from strip to strip. */
+let scratch = new Uint8Array(0);
+function scratchOf(bytes: number): Uint8Array {
+  if (scratch.length < bytes) scratch = new Uint8Array(bytes);
+  return scratch;
+}
+
+/**
+ * Encode the first `rows` rows of strip. The strip itself may be modified (predictor) and, when
+ * nothing else is to be done, returned as is; otherwise the result owns its whole ArrayBuffer
+ * (it can be transferred to another thread).
+ */
+export function encodeStrip(strip: Uint8Array, rows: number, p: StripParams): Uint8Array {
+  const bytes = rows * p.rowBytes;
+  const raw = strip.subarray(0, bytes);
+  applyPredictor(raw, rows, p.predictor, p);
+  switch (p.compression) {
+    case 'none':
+      return raw;
+    case 'deflate':
+      return ownBuffer(deflateSync(raw, { level: p.level }));
+    case 'lzw': {
+      const out = scratchOf(lzwBound(bytes));
+      return out.slice(0, lzwEncode(raw, bytes, out));
+    }
+    case 'packbits': {
+      const out = scratchOf(packBitsBound(p.rowBytes, rows));
+      return out.slice(0, packBits(raw, p.rowBytes, rows, out));
+    }
+  }
+}
+
+/** b itself if it spans its whole ArrayBuffer, else a copy that does (small zlib outputs are pooled). */
+function ownBuffer(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}
