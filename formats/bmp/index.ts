@@ -5,7 +5,6 @@
  */
 import type { EncoderPlugin } from '../../src/plugin.js';
 import { RGB_FALLBACK_OPTIONS } from '../../src/convert/rgb-fallback.js';
-import { BmpImageWriter } from './encoder.js';
 
 export const bmpEncoder: EncoderPlugin = {
   name: 'bmp',
@@ -16,7 +15,9 @@ export const bmpEncoder: EncoderPlugin = {
   // Bottom-up rows are written at their final offsets as they arrive, top row last in the file.
   needsSeekableOutput: true,
   options: RGB_FALLBACK_OPTIONS,
+  // Loaded on first use, so that the CLI starts fast.
   async create(sink, options) {
+    const { BmpImageWriter } = await import('./encoder.js');
     return new BmpImageWriter(sink, options);
   },
 };

@@ -4,7 +4,6 @@
  * or Fortran order. See README.md for the shape convention and the limits.
  */
 import type { DecoderPlugin } from '../../src/plugin.js';
-import { openNpy } from './decoder.js';
 import { NPY_MAGIC } from './header.js';
 
 export const npyDecoder: DecoderPlugin = {
@@ -13,5 +12,6 @@ export const npyDecoder: DecoderPlugin = {
   extensions: ['.npy'],
   magicBytes: NPY_MAGIC.length,
   sniff: (head) => head.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => head[i] === b),
-  open: (src) => openNpy(src),
+  // Loaded on first use, so that the CLI starts fast.
+  open: async (src) => (await import('./decoder.js')).openNpy(src),
 };

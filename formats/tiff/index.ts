@@ -3,7 +3,6 @@
  * horizontal or floating-point predictor), any number of pages, BigTIFF when the file passes 4 GiB.
  */
 import type { EncoderPlugin } from '../../src/plugin.js';
-import { createTiffWriter } from './encoder.js';
 import { tiffOptionSpecs } from './options.js';
 
 export const tiffEncoder: EncoderPlugin = {
@@ -14,5 +13,6 @@ export const tiffEncoder: EncoderPlugin = {
   multiPage: true,
   needsSeekableOutput: true,
   options: tiffOptionSpecs,
-  create: (sink, options) => createTiffWriter(sink, options),
+  // The encoder is loaded on first use: the CLI starts faster when it only needs the option specs.
+  create: async (sink, options) => (await import('./encoder.js')).createTiffWriter(sink, options),
 };
