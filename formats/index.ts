@@ -8,7 +8,8 @@ import { cupsRasterDecoder, urfDecoder } from './cups-raster/index.js';
 import { npyDecoder } from './npy/index.js';
 import { bmpEncoder } from './bmp/index.js';
 import { tiffEncoder } from './tiff/index.js';
+import { pngEncoder } from './png/index.js';
 
 export const builtinDecoders: readonly DecoderPlugin[] = [rawDecoder, npyDecoder, cupsRasterDecoder, urfDecoder];
 
-export const builtinEncoders: readonly EncoderPlugin[] = [tiffEncoder, bmpEncoder];
+export const builtinEncoders: readonly EncoderPlugin[] = [tiffEncoder, pngEncoder, bmpEncoder];

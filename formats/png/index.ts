@@ -1,0 +1,26 @@
+/**
+ * The PNG encoder plugin: gray 1–16 bits, gray+alpha, RGB and RGBA 8/16 bits, streamed with
+ * adaptive row filtering and a zlib stream compressed on every core.
+ */
+import type { EncoderPlugin } from '../../src/plugin.js';
+import { DEFAULT_TUNING, PngImageWriter, type PngTuning } from './encoder.js';
+import { parsePngOptions, pngOptionSpecs } from './options.js';
+
+/** A PNG encoder cutting its work up as `tuning` says (tests use small blocks and chunks). */
+export function makePngEncoder(tuning: PngTuning = DEFAULT_TUNING): EncoderPlugin {
+  return {
+    name: 'png',
+    description: 'PNG (gray 1–16 bit, gray+alpha, RGB, RGBA 8/16 bit)',
+    extensions: ['.png'],
+    mimeType: 'image/png',
+    multiPage: false,
+    needsSeekableOutput: false,
+    options: pngOptionSpecs,
+    /** @throws RasterError E_BAD_OPTION for an invalid level, pngFilter or pngStrategy. */
+    async create(sink, options) {
+      return new PngImageWriter(sink, parsePngOptions(options), tuning);
+    },
+  };
+}
+
+export const pngEncoder: EncoderPlugin = makePngEncoder();
