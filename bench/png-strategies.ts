@@ -25,7 +25,7 @@
  * choice).
  *
  * Usage: node .build/<dir>/bench/png-strategies.js [--sections matrix,speed,filter]
- *          [--images page,scan,…] [--runs 1] [--speed-runs 3] [--quick]
+ *          [--images page,scan,…] [--cases REGEXP] [--runs 1] [--speed-runs 3] [--quick]
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -51,6 +51,8 @@ const IMAGES = (arg('images') ?? 'page,scan,photo,smooth,synthetic').split(',');
 const RUNS = Number(arg('runs') ?? '1');
 const SPEED_RUNS = Number(arg('speed-runs') ?? '3');
 const SECTIONS = (arg('sections') ?? 'matrix,speed,filter').split(',');
+/** Only the matrix cases whose name matches (e.g. --cases ' (up|paeth) '). */
+const CASES = new RegExp(arg('cases') ?? '');
 const QUICK = args.includes('--quick');
 
 function sh(cmd: string, argv: string[]): string {
@@ -263,7 +265,7 @@ async function matrix(out: string): Promise<void> {
       console.log(`${'vips no filter, level 6'.padEnd(40)} ${fmt(vips, vips, im)}`);
       console.log(`${`ImageMagick default (colour type ${imType})`.padEnd(40)} ${fmt(imAuto, vips, im)}`);
       console.log(`${'ImageMagick PNG24 (libpng adaptive, 7)'.padEnd(40)} ${fmt(im, vips, im)}`);
-      for (const c of cases()) {
+      for (const c of cases().filter((k) => CASES.test(k.name))) {
         const r = await ours(input, out, c.options, c.tuning);
         console.log(`${c.name.padEnd(40)} ${fmt(r, vips, im)}${samePixels(input, out) ? '' : '  PIXELS DIFFER'}`);
       }

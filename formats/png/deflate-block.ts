@@ -1,8 +1,8 @@
 /**
  * One block of the pigz-style parallel zlib stream: filter a run of whole rows, checksum the
  * filtered bytes and compress them as raw deflate that can be concatenated with its neighbours.
- * Pure and synchronous; it runs in a worker thread (deflate-worker.ts) or, for an image of one
- * block, on the calling thread.
+ * Pure and synchronous; it runs in a worker thread (deflate-worker.ts) or, for an image of a few
+ * blocks, on the calling thread.
  */
 import { constants, deflateRawSync, type ZlibOptions } from 'node:zlib';
 import { adler32 } from './adler32.js';
@@ -18,10 +18,11 @@ const WINDOW = 32 * 1024;
 export type BlockStrategy = number | 'auto';
 
 /**
- * Measured per 2 MiB block on 8000² RGB (bench/png-strategies.ts images): every block of a
- * rendered page compresses below 2 % with Z_RLE, and Z_FILTERED at level 6 makes the page 8 %
- * smaller for little time, since matching is fast on such data; no block of a photograph or scan
- * went below 5 %, and there Z_FILTERED is at most 3 % smaller but 4–10× slower.
+ * Measured per 2 MiB block of adaptively filtered rows of the benchmark's images
+ * (bench/png-strategies.ts): Z_RLE leaves every block of the rendered page below 2 %, and
+ * Z_FILTERED at level 6 makes the page 8 % smaller, fast on such data; it leaves no block of the
+ * photographs or the scan below 5 %, and there Z_FILTERED is at most 3.3 % smaller but 4–11×
+ * slower.
  */
 const AUTO_RECOMPRESS_BELOW = 0.03;
 

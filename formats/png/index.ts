@@ -3,11 +3,11 @@
  * adaptive row filtering and a zlib stream compressed on every core.
  */
 import type { EncoderPlugin } from '../../src/plugin.js';
-import { DEFAULT_TUNING, PngImageWriter, type PngTuning } from './encoder.js';
+import type { PngTuning } from './encoder.js';
 import { parsePngOptions, pngOptionSpecs } from './options.js';
 
-/** A PNG encoder cutting its work up as `tuning` says (tests use small blocks and chunks). */
-export function makePngEncoder(tuning: PngTuning = DEFAULT_TUNING): EncoderPlugin {
+/** A PNG encoder cutting its work up as `tuning` says (default: encoder.ts DEFAULT_TUNING; tests use small blocks and chunks). */
+export function makePngEncoder(tuning?: PngTuning): EncoderPlugin {
   return {
     name: 'png',
     description: 'PNG (gray 1–16 bit, gray+alpha, RGB, RGBA 8/16 bit)',
@@ -18,7 +18,10 @@ export function makePngEncoder(tuning: PngTuning = DEFAULT_TUNING): EncoderPlugi
     options: pngOptionSpecs,
     /** @throws RasterError E_BAD_OPTION for an invalid level, pngFilter or pngStrategy. */
     async create(sink, options) {
-      return new PngImageWriter(sink, parsePngOptions(options), tuning);
+      const png = parsePngOptions(options);
+      // The encoder is loaded on first use: the CLI starts faster when it only needs the option specs.
+      const { DEFAULT_TUNING, PngImageWriter } = await import('./encoder.js');
+      return new PngImageWriter(sink, png, tuning ?? DEFAULT_TUNING);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The PNG encoder's options: their CLI/API declaration, their validation and their defaults.
  */
+import { RGB_FALLBACK_OPTIONS } from '../../src/convert/rgb-fallback.js';
 import { constants } from 'node:zlib';
 import { RasterError } from '../../src/errors.js';
 import type { OptionSpecs, Options } from '../../src/plugin.js';
@@ -13,9 +14,31 @@ export type PngFilterName = (typeof PNG_FILTERS)[number];
 export const PNG_STRATEGIES = ['auto', 'default', 'filtered', 'rle', 'huffman'] as const;
 export type PngStrategyName = (typeof PNG_STRATEGIES)[number];
 
-/** zlib level when `level` is not given. See DEFAULT_STRATEGY for the measurements. */
+/**
+ * The defaults: adaptive filtering, strategy auto, level 6. Measured with bench/png-strategies.ts
+ * on five 8000² 8-bit RGB images of 192 MB (a rendered page, a scan of it, a noisy photograph,
+ * the same photograph smooth, the synthetic image of bench/run.ts), one run each on a shared
+ * 2-core machine. Size relative to ImageMagick 6.9's PNG24 (libpng adaptive filters, level 7) /
+ * CPU seconds of the whole process:
+ *
+ *                        page          scan          photo         smooth         synthetic
+ *   ImageMagick PNG24    1.02 MB       97.34 MB      113.24 MB     28.91 MB       78.86 MB
+ *   vips, no filter, 6   0.824 / 0.90  0.939 / 13.9  1.562 / 7.58  2.914 / 4.57   1.892 / 6.33
+ *   adaptive, auto 6     1.009 / 1.63  1.000 / 3.28  1.001 / 4.60  1.032 / 3.00   0.967 / 3.37
+ *             default 6  1.010 / 1.55  1.064 / 6.49  1.034 / 5.81  1.005 / 13.95  1.071 / 9.16
+ *             default 4  1.012 / 1.53  1.074 / 5.16  1.035 / 6.38  1.092 / 4.56   1.085 / 5.53
+ *             filtered 6 1.014 / 1.67  1.002 / 8.02  1.001 / 6.66  0.997 / 14.21  1.001 / 12.13
+ *             filtered 9 0.976 / 2.82  1.002 / 8.38  1.001 / 7.23  0.924 / 107.96 1.001 / 12.04
+ *             rle        1.108 / 1.21  1.000 / 3.37  1.001 / 3.68  1.032 / 3.60   0.967 / 3.52
+ *             huffman    24.30 / 2.05  1.000 / 3.28  1.001 / 3.61  1.222 / 3.56   0.965 / 3.13
+ *
+ * Z_RLE is as small as the LZ77 strategies on filtered photographs and scans and 1.8–4× cheaper,
+ * but 11 % larger on the page, which Z_FILTERED compresses fast: auto gives each its own. The
+ * level then only matters for page-like blocks, where 4–6 are alike; 6 is zlib's own default.
+ * Best wall time of 5 runs, vips against ours: page 0.72 / 0.87 s, scan 12.69 / 1.66 s,
+ * photo 5.91 / 1.89 s, smooth 4.13 / 1.96 s, synthetic 6.51 / 1.67 s.
+ */
 export const DEFAULT_LEVEL = 6;
-/** zlib strategy when `pngStrategy` is not given. */
 export const DEFAULT_STRATEGY: PngStrategyName = 'auto';
 export const DEFAULT_FILTER: PngFilterName = 'adaptive';
 
@@ -29,17 +52,19 @@ export const pngOptionSpecs: OptionSpecs = {
   },
   pngStrategy: {
     type: 'string',
-    describe:
-      'zlib strategy for PNG: auto (rle, plus filtered where rle shrinks a block below 3 %, e.g. rendered pages), default, filtered, rle (fastest), huffman',
+    describe: 'zlib strategy for PNG: auto (per block: rle for photographs and scans, filtered for rendered pages), default, filtered, rle, huffman',
     choices: PNG_STRATEGIES,
     default: DEFAULT_STRATEGY,
   },
+  ...RGB_FALLBACK_OPTIONS,
 };
 
 export interface PngOptions {
   level: number;
   filter: PngFilterName;
   strategy: PngStrategyName;
+  /** --cmyk-to-rgb: CMYK pages become RGB by the naive rule instead of an error. */
+  cmykToRgb: boolean;
 }
 
 /**
@@ -58,6 +83,7 @@ export function parsePngOptions(options: Options): PngOptions {
     level,
     filter: oneOf(options, 'pngFilter', PNG_FILTERS, DEFAULT_FILTER),
     strategy: oneOf(options, 'pngStrategy', PNG_STRATEGIES, DEFAULT_STRATEGY),
+    cmykToRgb: Boolean(options['cmykToRgb']),
   };
 }
 
@@ -73,15 +99,17 @@ function oneOf<T extends string>(options: Options, key: string, allowed: readonl
 }
 
 /**
- * zlib's constant for a strategy name. 'auto' is chosen per block (deflate-block.ts) on filtered
- * rows; unfiltered samples repeat at pixel distances that Z_RLE cannot see (5× larger than the
- * default strategy on the benchmark's rendered page, 2× on its smooth photograph), so with
- * filter None auto is zlib's default strategy.
+ * zlib's constant for a strategy name. 'auto' is the per-block choice of deflate-block.ts for
+ * adaptively filtered rows, which is where it was measured to lose nothing. Rows under one fixed
+ * filter keep patterns that only LZ77 matching finds: with Up, Z_RLE made the smooth photograph
+ * 43 MB where Z_FILTERED made 24 MB, and unfiltered rows repeat at pixel distances (Z_RLE: page
+ * 4.5 MB, zlib's default strategy 0.84 MB). So auto is Z_FILTERED under a fixed filter, and
+ * zlib's default strategy without one (filter None, and 1/2/4-bit rows under adaptive).
  */
 export function blockStrategy(name: PngStrategyName, filter: FilterMode): BlockStrategy {
   switch (name) {
     case 'auto':
-      return filter === FILTER_NONE ? constants.Z_DEFAULT_STRATEGY : 'auto';
+      return filter === 'adaptive' ? 'auto' : filter === FILTER_NONE ? constants.Z_DEFAULT_STRATEGY : constants.Z_FILTERED;
     case 'default':
       return constants.Z_DEFAULT_STRATEGY;
     case 'filtered':

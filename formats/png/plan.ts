@@ -6,6 +6,7 @@ import { RasterError } from '../../src/errors.js';
 import { colorChannels, describeLayout, type BitsPerSample, type PageInfo, type PixelLayout } from '../../src/model.js';
 import type { EncodePlan } from '../../src/plugin.js';
 import { COLOR_TYPE } from './chunks.js';
+import { rgbFallback } from '../../src/convert/rgb-fallback.js';
 
 /** libpng's default user limit (PNG_USER_WIDTH_MAX / PNG_USER_HEIGHT_MAX, pnglibconf.dfa). */
 const LIBPNG_DEFAULT_MAX = 1_000_000;
@@ -15,18 +16,14 @@ const LIBPNG_DEFAULT_MAX = 1_000_000;
  * - gray 1/2/4/8/16 bits; gray+alpha, RGB and RGBA 8/16 bits (sub-byte ones widened to 8);
  * - 16-bit samples big-endian (PNG §7.1); float/signed samples as 16-bit unsigned (needs --range);
  * - gray with 0 = white is inverted, since PNG gray 0 is black.
- * @throws RasterError E_UNSUPPORTED for CMYK, Lab and device colour, or a channel count that does
- *   not match the colour model.
+ * - CIELab becomes sRGB, CMYK (with --cmyk-to-rgb) naive RGB, through rgbFallback.
+ * @throws RasterError E_UNSUPPORTED for CMYK without --cmyk-to-rgb, device colour, or a channel
+ *   count that does not match the colour model.
  */
-export function planPng(info: PageInfo): EncodePlan {
-  const l = info.layout;
-  const notices: string[] = [];
-  if (l.colorModel !== 'gray' && l.colorModel !== 'rgb')
-    throw new RasterError(
-      'E_UNSUPPORTED',
-      `PNG holds gray or RGB samples (with or without alpha) only, and this page is ${l.colorModel} (${describeLayout(l)}); write TIFF instead (e.g. --format tiff)`,
-      { format: 'png', expected: 'gray or rgb', actual: l.colorModel },
-    );
+export function planPng(info: PageInfo, cmykToRgb = false): EncodePlan {
+  const fallback = rgbFallback(info.layout, { cmykToRgb }, 'png');
+  const l = fallback?.layout ?? info.layout;
+  const notices: string[] = fallback ? [fallback.notice] : [];
   const colors = colorChannels(l);
   const wanted = l.colorModel === 'gray' ? 1 : 3;
   if (colors !== wanted || l.channels > wanted + 1)
@@ -40,9 +37,6 @@ export function planPng(info: PageInfo): EncodePlan {
   if (l.sampleFormat !== 'uint') {
     bits = 16;
     notices.push(`${l.sampleFormat === 'float' ? 'floating-point' : 'signed'} samples mapped through --range to 16-bit unsigned PNG samples`);
-  } else if (bits === 32) {
-    bits = 16;
-    notices.push('32-bit samples written as 16-bit PNG samples (PNG holds at most 16 bits)');
   } else if (bits < 8 && (l.alpha || l.colorModel === 'rgb')) {
     bits = 8;
     notices.push(`${l.bitsPerSample}-bit samples widened to 8 bits: PNG has 1/2/4-bit samples for gray without alpha only`);

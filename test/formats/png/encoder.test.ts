@@ -54,12 +54,15 @@ test('bad option values are E_BAD_OPTION naming the option and what is allowed',
   for (const ok of [{ level: 0 }, { level: 9 }, { pngFilter: 'paeth', pngStrategy: 'rle' }, {}]) await pngEncoder.create(ByteSink.memory(), ok);
 });
 
-test('CMYK, Lab and device pages are E_UNSUPPORTED pointing to TIFF; mismatched channel counts too', async () => {
+test('CMYK (without --cmyk-to-rgb) and device pages are E_UNSUPPORTED naming the way out; Lab becomes sRGB; mismatched channel counts are refused', async () => {
   const writer = await inline.create(ByteSink.memory(), {});
-  for (const colorModel of ['cmyk', 'lab', 'device'] as const) {
-    const l = layout({ width: 4, height: 4, channels: colorModel === 'cmyk' ? 4 : 3, colorModel });
-    assert.throws(() => writer.plan({ layout: l }), isRasterError('E_UNSUPPORTED', /PNG holds gray or RGB.*write TIFF/));
-  }
+  assert.throws(() => writer.plan({ layout: layout({ width: 4, height: 4, channels: 4, colorModel: 'cmyk' }) }), isRasterError('E_UNSUPPORTED', /PNG holds gray and RGB.*TIFF.*--cmyk-to-rgb/));
+  assert.throws(() => writer.plan({ layout: layout({ width: 4, height: 4, channels: 3, colorModel: 'device' }) }), isRasterError('E_UNSUPPORTED', /PNG holds gray and RGB.*write TIFF/));
+  const lab = writer.plan({ layout: layout({ width: 4, height: 4, channels: 3, colorModel: 'lab' }) });
+  assert.equal(lab.layout.colorModel, 'rgb');
+  assert.match(lab.notices[0]!, /sRGB/);
+  const cmyk = (await inline.create(ByteSink.memory(), { cmykToRgb: true })).plan({ layout: layout({ width: 4, height: 4, channels: 4, colorModel: 'cmyk', bitsPerSample: 16 }) });
+  assert.deepEqual([cmyk.layout.colorModel, cmyk.layout.channels, cmyk.layout.bitsPerSample, cmyk.layout.byteOrder], ['rgb', 3, 16, 'be']);
   assert.throws(() => writer.plan({ layout: layout({ width: 4, height: 4, channels: 3 }) }), isRasterError('E_UNSUPPORTED', /gray page must have 1 colour channel/));
   assert.throws(
     () => writer.plan({ layout: layout({ width: 4, height: 4, channels: 2, colorModel: 'rgb', alpha: true }) }),
@@ -155,7 +158,7 @@ test('too few rows: finish is E_MISSING_ROWS and the target file is not created'
     for (const workers of [0, 2]) {
       // A page that says 20 rows and ends after 12.
       const short = { info: { layout: l }, readRows: memoryPage(layout({ width: 10, height: 12 }), new Uint8Array(120)).readRows };
-      const encoder = makePngEncoder({ blockBytes: 30, workers, idatBytes: 100 });
+      const encoder = makePngEncoder({ blockBytes: 20, workers, idatBytes: 100 }); // 10 blocks
       await assert.rejects(encodeToFile(encoder, join(dir, 'out.png'), [short]), isRasterError('E_MISSING_ROWS', /got 12 of its 20 rows/));
     }
     assert.deepEqual(await readdir(dir), []);
@@ -174,7 +177,7 @@ test('more rows than the height are refused; a second page too', async () => {
   await assert.rejects(writer.finish(), isRasterError('E_MISSING_ROWS'));
 });
 
-test('strategy auto: rle, or the smaller of rle and filtered below 3 %, and zlib default on unfiltered rows', async () => {
+test('strategy auto: rle, or the smaller of rle and filtered below 3 %; filtered under a fixed filter; default unfiltered', async () => {
   const sizes = async (l: PixelLayout, pixels: Uint8Array) => {
     const size = async (pngStrategy: string) => (await encodeToBuffer(inline, [memoryPage(l, pixels)], { pngStrategy, level: 6 }, 50)).length;
     return { auto: await size('auto'), rle: await size('rle'), filtered: await size('filtered') };
@@ -192,13 +195,16 @@ test('strategy auto: rle, or the smaller of rle and filtered below 3 %, and zlib
   const noise = layout({ width: 300, height: 100, channels: 3, colorModel: 'rgb' });
   const n = await sizes(noise, pseudoRandomBytes(rowBytes(noise) * noise.height, 5));
   assert.equal(n.auto, n.rle, `noise: ${JSON.stringify(n)}`);
-  // Unfiltered rows (filter none, and 1/2/4-bit gray under adaptive) get zlib's default strategy.
-  for (const [l, pngFilter] of [
-    [page, 'none'],
-    [layout({ width: 600, height: 300, bitsPerSample: 1 }), 'adaptive'],
+  // Unfiltered rows (filter none, and 1/2/4-bit gray under adaptive) get zlib's default strategy,
+  // rows under a fixed filter Z_FILTERED.
+  for (const [l, pngFilter, same] of [
+    [page, 'none', 'default'],
+    [layout({ width: 600, height: 300, bitsPerSample: 1 }), 'adaptive', 'default'],
+    [page, 'up', 'filtered'],
+    [page, 'paeth', 'filtered'],
   ] as const) {
     const pixels = pagePixels.subarray(0, rowBytes(l) * l.height);
     const png = async (pngStrategy: string) => encodeToBuffer(inline, [memoryPage(l, pixels)], { pngFilter, pngStrategy }, 50);
-    assert.deepEqual(await png('auto'), await png('default'), `${pngFilter}, ${l.bitsPerSample}-bit`);
+    assert.deepEqual(await png('auto'), await png(same), `${pngFilter}, ${l.bitsPerSample}-bit`);
   }
 });

@@ -1,7 +1,7 @@
 /**
  * Independent decoders read our PNGs: Pillow (its own zlib + unfiltering), libvips and pngcheck
  * (chunk structure, CRCs, zlib stream). Every image here is cut into several blocks compressed
- * on two workers and into several IDAT chunks.
+ * on two workers, and into IDAT chunks of 500 bytes.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,8 @@ import { encodeToFile, layout, memoryPage, pseudoRandomBytes } from '../../helpe
 import { SYSTEM_PYTHON, hasCommand, hasPythonModules, requireTool, run } from '../../helpers/tools.js';
 import { samplesOf } from './png-helpers.js';
 
-const encoder = makePngEncoder({ blockBytes: 3000, workers: 2, idatBytes: 500 });
+// Blocks of at most 4 bytes of rows: every image below is several blocks (at least one row each).
+const encoder = makePngEncoder({ blockBytes: 4, workers: 2, idatBytes: 500 });
 
 /** Pixels with smooth structure and some noise, all bits of every sample used. */
 function pixelsFor(l: PixelLayout, seed: number): Uint8Array {
