@@ -37,7 +37,6 @@ export class RasterStream implements DecodedInput {
   private readonly reader: WindowReader;
   /** Positional reads once the input is seekable (a file, or a stream spooled for a planar page). */
   private seekable: PositionalRead | undefined;
-  private spooled: ByteSource | undefined;
   readonly fail: Fail;
 
   constructor(
@@ -56,16 +55,13 @@ export class RasterStream implements DecodedInput {
 
   async *pages(): AsyncIterable<PageReader> {
     let page: CupsPageReader | undefined;
-    try {
-      for (;;) {
-        if (page) await page.skipRest();
-        if (await this.reader.atEnd()) return;
-        this.pageNo++;
-        page = await this.nextPage();
-        yield page;
-      }
-    } finally {
-      await this.spooled?.close();
+    // A stream spooled for a planar page stays the same ByteSource, closed by its owner.
+    for (;;) {
+      if (page) await page.skipRest();
+      if (await this.reader.atEnd()) return;
+      this.pageNo++;
+      page = await this.nextPage();
+      yield page;
     }
   }
 
@@ -99,7 +95,6 @@ export class RasterStream implements DecodedInput {
     const keptAt = r.position;
     const spoolAt = keptAt + kept.length;
     const spooled = await this.src.toSeekable();
-    this.spooled = spooled;
     const read: PositionalRead = async (dst, off, len, pos) => {
       let done = 0;
       if (pos < spoolAt) {

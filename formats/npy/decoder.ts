@@ -129,24 +129,18 @@ async function* pagesOf(
     return (gather = new FortranGather(s, array));
   };
   const elementRowBytes = g.width * g.channels * h.dtype.itemSize;
-  try {
-    for (let n = 0; n < g.pages; n++) {
-      src.page = n + 1;
-      const info: PageInfo = {
-        layout,
-        header: g.pages > 1 ? { ...header, index: n } : header,
-        ...(n === 0 && notices.length > 0 ? { notices } : {}),
-      };
-      const rows: ElementRows = h.fortranOrder
-        ? new FortranPageRows(() => fortranGather(n + 1), n, g.height)
-        : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
-      yield new NpyPage(info, rows, h.dtype.bool);
-      await rows.skipRest();
-    }
-  } finally {
-    // A spool (a new source) is ours to close; a file source is the caller's.
-    const s = await seekable?.catch(() => undefined);
-    if (s && s !== src) await s.close();
+  for (let n = 0; n < g.pages; n++) {
+    src.page = n + 1;
+    const info: PageInfo = {
+      layout,
+      header: g.pages > 1 ? { ...header, index: n } : header,
+      ...(n === 0 && notices.length > 0 ? { notices } : {}),
+    };
+    const rows: ElementRows = h.fortranOrder
+      ? new FortranPageRows(() => fortranGather(n + 1), n, g.height)
+      : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
+    yield new NpyPage(info, rows, h.dtype.bool);
+    await rows.skipRest();
   }
 }
 

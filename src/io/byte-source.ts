@@ -87,8 +87,8 @@ class StreamBackend implements Backend {
 export class ByteSource {
   /** Path of the input, or "-" for stdin; used in error messages. */
   readonly name: string;
-  /** Total size in bytes when known (files), else undefined. */
-  readonly size: number | undefined;
+  /** Total size in bytes when known (files, spooled streams), else undefined. */
+  size: number | undefined;
   /** Offset of the next byte `read` would return. */
   position = 0;
   /** Page number decoders set so that `fail` can name it. */
@@ -322,7 +322,8 @@ export class ByteSource {
 
   /**
    * Make this source seekable: a stream is copied, from the current position to its end, into an
-   * unlinked temp file (bounded memory; disk holds the data). Positions are preserved.
+   * unlinked temp file (bounded memory; disk holds the data). The source switches to that file in
+   * place, so every holder of it (and its close()) sees the seekable one; positions are preserved.
    */
   async toSeekable(): Promise<ByteSource> {
     if (this.backend.seekable) return this;
@@ -352,10 +353,13 @@ export class ByteSource {
     // Unlink at once: the open handle keeps the data, and nothing is left behind on a crash.
     await rm(dir, { recursive: true, force: true });
     await this.backend.close();
-    const spooled = new ByteSource(new FileBackend(fh, this.name, base), this.name, base + written, base);
-    spooled.page = this.page;
-    spooled.format = this.format;
-    return spooled;
+    this.backend = new FileBackend(fh, this.name, base);
+    this.size = base + written;
+    this.position = base; // spooling read to the end; reading goes on from where it was
+    this.bufStart = base;
+    this.bufLen = 0;
+    this.eof = false;
+    return this;
   }
 
   async close(): Promise<void> {

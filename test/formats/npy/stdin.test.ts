@@ -1,6 +1,6 @@
 /**
  * Streams (stdin): C order is read sequentially; Fortran order is spooled to a temp file on the
- * first row asked for, and the spool is closed when the pages end. Also the decoder inside the real
+ * first row asked for (the source itself switches to the spool, so closing it closes the spool). Also the decoder inside the real
  * pipeline (describeInput, convertFile with --page) with a collecting test encoder.
  */
 import { test } from 'node:test';
@@ -72,7 +72,8 @@ test('a truncated Fortran stream is E_TRUNCATED once spooled, with expected and 
   assert.equal(e.actual, 3 * 17 * 11 * 2 * 2 - 5);
   assert.equal(e.offset, file.length - 5);
   await pages.return!(undefined); // what a for-await loop does when its body throws
-  assert.equal(openFds(), before, 'the spool is closed after the error');
+  await src.close(); // the spool became this source's file: its owner closes it, as the pipeline does
+  assert.equal(openFds(), before, 'the spool is closed with the source');
 });
 
 /** An encoder that keeps the rows it is given, in the decoder's own layout. */

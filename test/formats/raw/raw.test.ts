@@ -22,6 +22,7 @@ async function decodeAll(src: ByteSource, options: Options, band = 3): Promise<{
     for (let n; (n = await page.readRows(buf, band)) > 0; ) parts.push(Buffer.from(buf.subarray(0, n * rb)));
     pages.push(Buffer.concat(parts));
   }
+  await src.close(); // a planar stream was spooled to a temp file: the source owns it
   return { layouts, pages };
 }
 
