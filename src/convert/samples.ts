@@ -1,7 +1,8 @@
 /**
  * Whole-band sample conversions. Each works on a band of packed rows in typed arrays; none
- * looks at a pixel as an object. 16- and 32-bit arithmetic happens on little-endian (native on
- * every platform Node supports in practice) views; callers swap first with `toOrder`.
+ * looks at a pixel as an object.
+ * 16- and 32-bit arithmetic happens on native-order views; callers swap first with
+ * `swapOrder(…, nativeOrder)`.
  */
 import type { BitsPerSample, ByteOrder } from '../model.js';
 
@@ -13,11 +14,6 @@ export function swapOrder(band: Uint8Array, bits: number, from: ByteOrder, to: B
   const b = Buffer.from(band.buffer, band.byteOffset, band.length);
   if (bits === 16) b.swap16();
   else if (bits === 32) b.swap32();
-}
-
-/** Bring samples into native order for arithmetic. */
-export function toNative(band: Uint8Array, bits: number, order: ByteOrder): void {
-  swapOrder(band, bits, order, NATIVE);
 }
 
 export const nativeOrder: ByteOrder = NATIVE;

@@ -140,11 +140,6 @@ export class FileSink extends ByteSink {
     await this.removeTemp();
   }
 
-  /** Close and delete the temp file without renaming (the spool uses it after copying). */
-  async discard(): Promise<void> {
-    await this.abort();
-  }
-
   private async removeTemp(): Promise<void> {
     await unlink(this.tempPath).catch(() => undefined);
     liveTempFiles.delete(this.tempPath);
@@ -207,11 +202,11 @@ class SpoolSink extends ByteSink {
         pos += n;
       }
     } finally {
-      await this.spool.discard();
+      await this.spool.abort();
     }
   }
   abort(): Promise<void> {
-    return this.spool.discard();
+    return this.spool.abort();
   }
 }
 
