@@ -4,7 +4,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli } from '../helpers/cli.js';
 
 // Tests run from the repository root (npm test).
 const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
@@ -13,6 +14,13 @@ test('--version prints the package version', async () => {
   const r = await runCli(['--version']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout.toString().trim(), pkg.version);
+});
+
+test('the built bin runs by itself (executable, with its shebang), as npx raster2img runs it', () => {
+  const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
+  assert.equal(r.error, undefined, String(r.error));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), pkg.version);
 });
 
 test('--help lists the general options, the plugin options and examples', async () => {
