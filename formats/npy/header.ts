@@ -8,8 +8,8 @@ import { RasterError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { parseDescr, type NpyDtype } from './dtype.js';
 import { parseLiteral, showLiteral, type PyValue } from './literal.js';
+import { NPY_MAGIC } from './magic.js';
 
-export const NPY_MAGIC = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 
 /**
  * Largest HEADER_LEN read. numpy refuses headers over 10000 characters unless told otherwise

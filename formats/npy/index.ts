@@ -4,7 +4,7 @@
  * or Fortran order. See README.md for the shape convention and the limits.
  */
 import type { DecoderPlugin } from '../../src/plugin.js';
-import { NPY_MAGIC } from './header.js';
+import { NPY_MAGIC } from './magic.js';
 
 export const npyDecoder: DecoderPlugin = {
   name: 'npy',

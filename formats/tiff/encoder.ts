@@ -17,7 +17,7 @@ import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js'
 import { pageEntries, type PageRecord } from './page-tags.js';
 import { encodeStrip, type StripParams } from './strip-codec.js';
 import { StripWorkerPool } from './strip-pool.js';
-import { StripQueue, type StripEncoder } from './strip-queue.js';
+import { DirectStrips, StripQueue, type StripEncoder, type StripWriter } from './strip-queue.js';
 
 /** Internal knobs, fixed in production and made small by tests to get many strips and workers. */
 export interface TiffTuning {
@@ -92,14 +92,17 @@ class TiffWriter implements ImageWriter {
       samplesPerPixel: layout.channels,
       littleEndian: fileOrder === 'le',
     };
-    let encode: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
-    let inFlight = 1;
-    if (params.compression !== 'none' && stripCount >= this.tuning.parallelMinStrips) {
+    const geometry = { rowBytes: rb, rowsPerStrip, height: layout.height };
+    let strips: StripWriter;
+    if (params.compression === 'none' && predictor === 'none') {
+      strips = new DirectStrips(this.sink, geometry);
+    } else if (stripCount >= this.tuning.parallelMinStrips) {
       const pool = (sharedPool ??= new StripWorkerPool());
-      encode = (strip, rows) => pool.encode(strip, rows, params);
-      inFlight = pool.size * STRIPS_PER_WORKER;
+      strips = new StripQueue(this.sink, (strip, rows) => pool.encode(strip, rows, params), pool.size * STRIPS_PER_WORKER, geometry);
+    } else {
+      const inline: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
+      strips = new StripQueue(this.sink, inline, 1, geometry);
     }
-    const queue = new StripQueue(this.sink, encode, inFlight, rowsPerStrip * rb, stripCount);
     const record: Omit<PageRecord, 'stripOffsets' | 'stripByteCounts'> = {
       layout,
       resolution: info.resolution,
@@ -107,8 +110,8 @@ class TiffWriter implements ImageWriter {
       predictor,
       rowsPerStrip,
     };
-    this.open = new TiffPageWriter(layout, rowsPerStrip, queue, () => {
-      this.pages.push({ ...record, stripOffsets: queue.offsets, stripByteCounts: queue.byteCounts });
+    this.open = new TiffPageWriter(layout, strips, () => {
+      this.pages.push({ ...record, stripOffsets: strips.offsets, stripByteCounts: strips.byteCounts });
       this.open = undefined;
     });
     return this.open;
@@ -130,21 +133,14 @@ class TiffWriter implements ImageWriter {
 }
 
 class TiffPageWriter implements PageWriter {
-  private readonly rowBytes: number;
   private rowsDone = 0;
-  /** The strip being filled (taken from the queue when its first row arrives). */
-  private strip: Uint8Array | undefined;
-  private rowsInStrip = 0;
   private finished = false;
 
   constructor(
     private readonly layout: PixelLayout,
-    private readonly rowsPerStrip: number,
-    private readonly queue: StripQueue,
+    private readonly strips: StripWriter,
     private readonly onFinished: () => void,
-  ) {
-    this.rowBytes = rowBytes(layout);
-  }
+  ) {}
 
   async writeRows(src: Uint8Array, rows: number): Promise<void> {
     const height = this.layout.height;
@@ -153,21 +149,8 @@ class TiffPageWriter implements PageWriter {
         expected: height,
         actual: this.rowsDone + rows,
       });
-    const rb = this.rowBytes;
-    for (let i = 0; i < rows; ) {
-      const n = Math.min(rows - i, this.rowsPerStrip - this.rowsInStrip);
-      const strip = (this.strip ??= this.queue.take());
-      strip.set(src.subarray(i * rb, (i + n) * rb), this.rowsInStrip * rb);
-      this.rowsInStrip += n;
-      this.rowsDone += n;
-      i += n;
-      if (this.rowsInStrip === this.rowsPerStrip || this.rowsDone === height) {
-        this.strip = undefined;
-        const full = this.rowsInStrip;
-        this.rowsInStrip = 0;
-        await this.queue.push(strip, full);
-      }
-    }
+    this.rowsDone += rows;
+    await this.strips.writeRows(src, rows);
   }
 
   async finish(): Promise<void> {
@@ -178,13 +161,13 @@ class TiffPageWriter implements PageWriter {
         expected: height,
         actual: this.rowsDone,
       });
-    await this.queue.drain();
+    await this.strips.drain();
     this.finished = true;
     this.onFinished();
   }
 
   /** Drop the page: wait for its strips in flight, write no IFD for it. */
   abandon(): Promise<void> {
-    return this.queue.discard();
+    return this.strips.discard();
   }
 }

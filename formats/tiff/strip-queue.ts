@@ -1,8 +1,14 @@
 /**
- * StripQueue: the strips of one page between "all rows are in" and "on disk". Strips are encoded
- * concurrently (up to `maxInFlight` at a time) but written strictly in order, each at the sink's
- * current end, and their offsets and byte counts recorded for the IFD. Strip buffers come back
- * once encoded and are reused, so a page needs at most maxInFlight + 1 of them whatever its size.
+ * The strips of one page between "rows given" and "on disk". Two ways, one interface:
+ *
+ * - StripQueue (compressed): rows are gathered into strip buffers; strips are encoded concurrently
+ *   (up to `maxInFlight` at a time, on workers or inline) but written strictly in order, each at
+ *   the sink's current end. Strip buffers come back once encoded and are reused, so a page needs
+ *   at most maxInFlight + 1 of them whatever its size.
+ * - DirectStrips (uncompressed): the caller's rows go to the sink as they are, with no copy; strip k
+ *   is simply the stretch of them that starts at row k × rowsPerStrip.
+ *
+ * Either way each strip's file offset and byte count are recorded for the IFD.
  */
 import type { ByteSink } from '../../src/io/byte-sink.js';
 import type { EncodedStrip } from './strip-pool.js';
@@ -10,11 +16,37 @@ import type { EncodedStrip } from './strip-pool.js';
 /** Encodes one strip; may hold on to (or transfer) the strip until the promise settles. */
 export type StripEncoder = (strip: Uint8Array, rows: number) => Promise<EncodedStrip>;
 
-export class StripQueue {
-  /** File offset and byte count of each strip written so far. */
+export interface StripGeometry {
+  rowBytes: number;
+  rowsPerStrip: number;
+  height: number;
+}
+
+export interface StripWriter {
+  /** File offset and byte count of each strip (complete once drained). */
+  readonly offsets: Float64Array;
+  readonly byteCounts: Float64Array;
+  /** Take `rows` whole rows of src; src may be reused when this resolves. */
+  writeRows(src: Uint8Array, rows: number): Promise<void>;
+  /** Write everything still held. */
+  drain(): Promise<void>;
+  /** Wait for work in flight and drop it (the page is abandoned). */
+  discard(): Promise<void>;
+}
+
+function stripTables(g: StripGeometry) {
+  const count = Math.ceil(g.height / g.rowsPerStrip);
+  return { offsets: new Float64Array(count), byteCounts: new Float64Array(count) };
+}
+
+export class StripQueue implements StripWriter {
   readonly offsets: Float64Array;
   readonly byteCounts: Float64Array;
   private written = 0;
+  private rowsTaken = 0;
+  /** The strip being filled, and how many rows it holds. */
+  private strip: Uint8Array | undefined;
+  private rowsInStrip = 0;
   private readonly inFlight: Promise<EncodedStrip>[] = [];
   private readonly spare: Uint8Array[] = [];
 
@@ -22,36 +54,46 @@ export class StripQueue {
     private readonly sink: ByteSink,
     private readonly encode: StripEncoder,
     private readonly maxInFlight: number,
-    private readonly stripBytes: number,
-    stripCount: number,
+    private readonly g: StripGeometry,
   ) {
-    this.offsets = new Float64Array(stripCount);
-    this.byteCounts = new Float64Array(stripCount);
+    ({ offsets: this.offsets, byteCounts: this.byteCounts } = stripTables(g));
   }
 
-  /** A buffer for the next strip: a recycled one, or a new one (each spans its ArrayBuffer). */
-  take(): Uint8Array {
-    return this.spare.pop() ?? new Uint8Array(this.stripBytes);
+  async writeRows(src: Uint8Array, rows: number): Promise<void> {
+    const { rowBytes: rb, rowsPerStrip, height } = this.g;
+    for (let i = 0; i < rows; ) {
+      const n = Math.min(rows - i, rowsPerStrip - this.rowsInStrip);
+      // Each strip buffer spans its own ArrayBuffer: workers take it by transfer.
+      const strip = (this.strip ??= this.spare.pop() ?? new Uint8Array(rowsPerStrip * rb));
+      strip.set(src.subarray(i * rb, (i + n) * rb), this.rowsInStrip * rb);
+      this.rowsInStrip += n;
+      this.rowsTaken += n;
+      i += n;
+      if (this.rowsInStrip === rowsPerStrip || this.rowsTaken === height) {
+        const full = this.rowsInStrip;
+        this.strip = undefined;
+        this.rowsInStrip = 0;
+        await this.push(strip, full);
+      }
+    }
   }
 
-  /** Hand over a full strip (ownership passes to the queue); waits only when too many are queued. */
-  async push(strip: Uint8Array, rows: number): Promise<void> {
+  async drain(): Promise<void> {
+    while (this.inFlight.length > 0) await this.writeOldest();
+  }
+
+  async discard(): Promise<void> {
+    const rest = this.inFlight.splice(0);
+    await Promise.allSettled(rest);
+  }
+
+  /** Hand over a full strip (ownership passes to the encoder); waits only when too many are queued. */
+  private async push(strip: Uint8Array, rows: number): Promise<void> {
     const p = this.encode(strip, rows);
     // Awaited later, in order; without this an early failure would be an unhandled rejection.
     p.catch(() => undefined);
     this.inFlight.push(p);
     while (this.inFlight.length >= this.maxInFlight) await this.writeOldest();
-  }
-
-  /** Write every strip still queued. */
-  async drain(): Promise<void> {
-    while (this.inFlight.length > 0) await this.writeOldest();
-  }
-
-  /** Wait for the strips still being encoded and drop them (the page is abandoned). */
-  async discard(): Promise<void> {
-    const rest = this.inFlight.splice(0);
-    await Promise.allSettled(rest);
   }
 
   private async writeOldest(): Promise<void> {
@@ -62,4 +104,32 @@ export class StripQueue {
     await this.sink.write(data);
     this.spare.push(strip);
   }
+}
+
+export class DirectStrips implements StripWriter {
+  readonly offsets: Float64Array;
+  readonly byteCounts: Float64Array;
+  private rowsTaken = 0;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly g: StripGeometry,
+  ) {
+    ({ offsets: this.offsets, byteCounts: this.byteCounts } = stripTables(g));
+  }
+
+  async writeRows(src: Uint8Array, rows: number): Promise<void> {
+    const { rowBytes: rb, rowsPerStrip, height } = this.g;
+    const start = this.sink.position;
+    // Strips that begin among these rows: their offsets follow from where these rows land.
+    for (let k = Math.ceil(this.rowsTaken / rowsPerStrip); k * rowsPerStrip < this.rowsTaken + rows; k++) {
+      this.offsets[k] = start + (k * rowsPerStrip - this.rowsTaken) * rb;
+      this.byteCounts[k] = Math.min(rowsPerStrip, height - k * rowsPerStrip) * rb;
+    }
+    this.rowsTaken += rows;
+    await this.sink.write(src.subarray(0, rows * rb));
+  }
+
+  async drain(): Promise<void> {}
+  async discard(): Promise<void> {}
 }
