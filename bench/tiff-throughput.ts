@@ -17,7 +17,9 @@ import { deflate } from 'node:zlib';
 import { tiffEncoder } from '../formats/tiff/index.js';
 import { applyPredictor } from '../formats/tiff/predictor.js';
 import { encodeStrip, type StripParams } from '../formats/tiff/strip-codec.js';
-import { StripWorkerPool, type EncodedStrip } from '../formats/tiff/strip-pool.js';
+import { encodeStripOnPool } from '../formats/tiff/strip-task.js';
+import type { EncodedStrip } from '../formats/tiff/strip-queue.js';
+import { WorkerPool } from '../src/workers/pool.js';
 import { DEFAULT_BAND_BYTES } from '../src/pipeline.js';
 import { encodeToFile, layout, memoryPage } from '../test/helpers/pages.js';
 
@@ -54,11 +56,11 @@ async function compareEngines(): Promise<void> {
   const rows = Math.floor((512 * 1024) / rb);
   const sb = rows * rb;
   const p: StripParams = { compression: 'deflate', predictor: 'horizontal', level: 6, rowBytes: rb, bitsPerSample: 8, samplesPerPixel: 3, littleEndian: true };
-  const pool = new StripWorkerPool();
+  const pool = new WorkerPool();
   const deflateAsync = promisify(deflate);
   const engines: Record<string, (s: Uint8Array) => Promise<EncodedStrip>> = {
     'main thread': async (s) => ({ data: encodeStrip(s, rows, p), strip: s }),
-    [`worker pool (${pool.size})`]: (s) => pool.encode(s, rows, p),
+    [`worker pool (${pool.size})`]: (s) => encodeStripOnPool(pool, s, rows, p),
     'zlib async': async (s) => {
       applyPredictor(s, rows, 'horizontal', p);
       return { data: await deflateAsync(s), strip: s };

@@ -42,6 +42,12 @@ export interface BlockJob {
   strategy: BlockStrategy;
   /** Last block: end the deflate stream (Z_FINISH) instead of byte-aligning it (Z_SYNC_FLUSH). */
   final: boolean;
+  /**
+   * Where a worker puts the result when it fits (at least deflatedBound(rows) bytes, so nearly
+   * always): it travels there and back and is reused, so the calling thread gets no new buffer per
+   * block to leave for its garbage collector.
+   */
+  out?: Uint8Array;
 }
 
 export interface BlockResult {
@@ -53,6 +59,11 @@ export interface BlockResult {
   length: number;
   /** The job's rows, handed back so that their buffer can hold another block. */
   rows: Uint8Array;
+}
+
+/** Bytes that deflating `filteredBytes` can take at most, flush markers included (zlib's deflateBound, rounded up). */
+export function deflatedBound(filteredBytes: number): number {
+  return filteredBytes + (filteredBytes >> 10) + 64;
 }
 
 /**

@@ -9,8 +9,9 @@
 import { constants } from 'node:zlib';
 import { RasterError } from '../../src/errors.js';
 import { adler32Combine } from './adler32.js';
-import { deflateBlock, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
-import { DeflatePool } from './deflate-pool.js';
+import { deflateBlock, deflatedBound, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
+import { sharedWorkerPool } from '../../src/workers/pool.js';
+import { deflateBlockOnPool } from './deflate-task.js';
 import type { FilterMode } from './filter.js';
 
 export interface DeflateSettings {
@@ -23,16 +24,11 @@ export interface DeflateSettings {
   strategy: BlockStrategy;
   /** Raw bytes per block (rounded down to whole rows, at least one row). */
   blockBytes: number;
-  /** Worker threads; 0 compresses every block on the calling thread. */
+  /** Workers of the shared pool to keep busy (at most its size); 0 compresses every block on the calling thread. */
   workers: number;
+  /** Images of fewer raw bytes are compressed on the calling thread (0: use the workers for any). */
+  inlineBelowBytes?: number;
 }
-
-/**
- * Starting a worker took 85–330 ms on the (shared, 2-core) machine this was measured on, about
- * what compressing 8 blocks of 2 MiB on the calling thread takes (150–250 ms): images of fewer
- * blocks are compressed there.
- */
-const MIN_BLOCKS_FOR_WORKERS = 8;
 
 /** Where the compressed stream goes; resolves when the bytes may be reused. */
 export type DeflateOutput = (bytes: Uint8Array) => Promise<void>;
@@ -45,13 +41,15 @@ export class ParallelDeflate {
   private blockRows = 0;
   /** Block buffers back from the compressors, for the next blocks. */
   private readonly spare: Uint8Array[] = [];
+  /** Result buffers back from the workers (deflatedBound of a block each), for the next blocks. */
+  private readonly spareOut: Uint8Array[] = [];
+  private readonly outBytes: number;
   /** The last keepRows (or fewer) raw rows before the current block. */
   private history: Uint8Array = new Uint8Array(0);
   private rowsDispatched = 0;
   private readonly queue: Promise<BlockResult>[] = [];
   /** Adler-32 of the blocks emitted so far (1 = of no bytes). */
   private adler = 1;
-  private pool: DeflatePool | undefined;
   /** Compress on the calling thread: no workers, or too few blocks to pay for starting them. */
   private readonly inline: boolean;
 
@@ -62,9 +60,11 @@ export class ParallelDeflate {
     this.rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
     this.block = new Uint8Array(this.rowsPerBlock * s.rowBytes);
-    this.inline = s.workers === 0 || Math.ceil(s.height / this.rowsPerBlock) < MIN_BLOCKS_FOR_WORKERS;
+    this.outBytes = deflatedBound(this.rowsPerBlock * (s.rowBytes + 1));
+    this.inline = s.workers === 0 || s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
     // Two blocks per worker keep every worker fed while the oldest result is written out.
-    this.maxInFlight = this.inline ? 1 : s.rowBytes > s.blockBytes ? s.workers : 2 * s.workers;
+    const workers = Math.min(s.workers, sharedWorkerPool().size);
+    this.maxInFlight = this.inline ? 1 : s.rowBytes > s.blockBytes ? workers : 2 * workers;
   }
 
   /** Write the zlib header (RFC 1950 §2.2). Call once, before any row. */
@@ -116,10 +116,9 @@ export class ParallelDeflate {
     await this.close();
   }
 
-  /** Stop the workers (after an error, or when done). */
+  /** Drop the blocks still being compressed (after an error); the shared workers go on serving others. */
   async close(): Promise<void> {
-    await this.pool?.close();
-    this.pool = undefined;
+    await Promise.allSettled(this.queue.splice(0));
   }
 
   private async dispatch(): Promise<void> {
@@ -143,7 +142,9 @@ export class ParallelDeflate {
     // The block buffer goes to a worker (transferred); the next block takes one that came back.
     if (!job.final) this.block = this.spare.pop() ?? new Uint8Array(this.rowsPerBlock * rb);
 
-    const result = this.inline ? Promise.resolve().then(() => deflateBlock(job)) : (this.pool ??= new DeflatePool(this.s.workers)).run(job);
+    let result: Promise<BlockResult>;
+    if (this.inline) result = Promise.resolve().then(() => deflateBlock(job));
+    else result = deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.spareOut.pop() ?? new Uint8Array(this.outBytes) });
     // Handled here so that a failure is not "unhandled" while it waits its turn; emitOldest rethrows it.
     result.catch(() => undefined);
     this.queue.push(result);
@@ -167,5 +168,6 @@ export class ParallelDeflate {
     const buffer = new Uint8Array(r.rows.buffer);
     if (buffer.length === this.block.length) this.spare.push(buffer);
     await this.out(r.deflated);
+    if (r.deflated.buffer.byteLength === this.outBytes) this.spareOut.push(new Uint8Array(r.deflated.buffer));
   }
 }

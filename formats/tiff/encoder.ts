@@ -16,7 +16,8 @@ import { HEADER_BYTES, headerBytes, planIfds, writeIfd } from './ifd.js';
 import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js';
 import { pageEntries, type PageRecord } from './page-tags.js';
 import { encodeStrip, type StripParams } from './strip-codec.js';
-import { StripWorkerPool } from './strip-pool.js';
+import { sharedWorkerPool } from '../../src/workers/pool.js';
+import { encodeStripOnPool } from './strip-task.js';
 import { DirectStrips, StripQueue, type StripEncoder, type StripWriter } from './strip-queue.js';
 
 /** Internal knobs, fixed in production and made small by tests to get many strips and workers. */
@@ -34,10 +35,12 @@ export interface TiffTuning {
 export const DEFAULT_TUNING: TiffTuning = { stripBytes: 512 * 1024, parallelMinStrips: 4 };
 
 /**
- * One pool for the process: writers come and go (one file per page, many conversions in a
- * library), and its workers are kept while strips keep coming, stopped once idle.
+ * Size of the buffers that worker results come back in: deflate and PackBits can add a little to
+ * incompressible data; LZW can add more, and such a strip simply comes in a buffer of its own.
  */
-let sharedPool: StripWorkerPool | undefined;
+function stripResultBytes(stripBytes: number): number {
+  return stripBytes + (stripBytes >> 7) + 1024;
+}
 
 /** Strips in flight per worker: one being encoded, one waiting, so no worker ever idles. */
 const STRIPS_PER_WORKER = 2;
@@ -97,8 +100,9 @@ class TiffWriter implements ImageWriter {
     if (params.compression === 'none' && predictor === 'none') {
       strips = new DirectStrips(this.sink, geometry);
     } else if (stripCount >= this.tuning.parallelMinStrips) {
-      const pool = (sharedPool ??= new StripWorkerPool());
-      strips = new StripQueue(this.sink, (strip, rows) => pool.encode(strip, rows, params), pool.size * STRIPS_PER_WORKER, geometry);
+      const pool = sharedWorkerPool();
+      const encode: StripEncoder = (strip, rows, out) => encodeStripOnPool(pool, strip, rows, params, out);
+      strips = new StripQueue(this.sink, encode, pool.size * STRIPS_PER_WORKER, geometry, stripResultBytes(rowsPerStrip * rb));
     } else {
       const inline: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
       strips = new StripQueue(this.sink, inline, 1, geometry);

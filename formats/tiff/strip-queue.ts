@@ -11,10 +11,18 @@
  * Either way each strip's file offset and byte count are recorded for the IFD.
  */
 import type { ByteSink } from '../../src/io/byte-sink.js';
-import type { EncodedStrip } from './strip-pool.js';
 
-/** Encodes one strip; may hold on to (or transfer) the strip until the promise settles. */
-export type StripEncoder = (strip: Uint8Array, rows: number) => Promise<EncodedStrip>;
+/** An encoded strip, and the strip buffer it came from (free for reuse). */
+export interface EncodedStrip {
+  data: Uint8Array;
+  strip: Uint8Array;
+}
+
+/**
+ * Encodes one strip; may hold on to (or transfer) the strip until the promise settles. `out`, when
+ * given, is a buffer the result may be put in (the data then is a view of it; see StripQueue).
+ */
+export type StripEncoder = (strip: Uint8Array, rows: number, out?: Uint8Array) => Promise<EncodedStrip>;
 
 export interface StripGeometry {
   rowBytes: number;
@@ -49,12 +57,19 @@ export class StripQueue implements StripWriter {
   private rowsInStrip = 0;
   private readonly inFlight: Promise<EncodedStrip>[] = [];
   private readonly spare: Uint8Array[] = [];
+  private readonly spareOut: Uint8Array[] = [];
 
+  /**
+   * @param outBytes size of the result buffers handed to `encode` and reused once written (for
+   *   encoders on other threads, whose results would otherwise each be a new buffer here), or
+   *   undefined to hand none.
+   */
   constructor(
     private readonly sink: ByteSink,
     private readonly encode: StripEncoder,
     private readonly maxInFlight: number,
     private readonly g: StripGeometry,
+    private readonly outBytes?: number,
   ) {
     ({ offsets: this.offsets, byteCounts: this.byteCounts } = stripTables(g));
   }
@@ -89,7 +104,8 @@ export class StripQueue implements StripWriter {
 
   /** Hand over a full strip (ownership passes to the encoder); waits only when too many are queued. */
   private async push(strip: Uint8Array, rows: number): Promise<void> {
-    const p = this.encode(strip, rows);
+    const out = this.outBytes === undefined ? undefined : (this.spareOut.pop() ?? new Uint8Array(this.outBytes));
+    const p = this.encode(strip, rows, out);
     // Awaited later, in order; without this an early failure would be an unhandled rejection.
     p.catch(() => undefined);
     this.inFlight.push(p);
@@ -103,6 +119,8 @@ export class StripQueue implements StripWriter {
     this.byteCounts[i] = data.length;
     await this.sink.write(data);
     this.spare.push(strip);
+    // A result that did not fit its out buffer came in a bigger one of its own.
+    if (data.buffer.byteLength === this.outBytes) this.spareOut.push(new Uint8Array(data.buffer));
   }
 }
 

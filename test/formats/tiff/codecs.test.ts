@@ -11,7 +11,8 @@ import UTIF from 'utif';
 import { lzwBound, lzwEncode } from '../../../formats/tiff/lzw.js';
 import { packBits, packBitsBound } from '../../../formats/tiff/packbits.js';
 import { encodeStrip, type StripParams } from '../../../formats/tiff/strip-codec.js';
-import { StripWorkerPool } from '../../../formats/tiff/strip-pool.js';
+import { encodeStripOnPool } from '../../../formats/tiff/strip-task.js';
+import { WorkerPool } from '../../../src/workers/pool.js';
 import type { Compression } from '../../../formats/tiff/tags.js';
 import { pseudoRandomBytes } from '../../helpers/pages.js';
 import { strictLzwDecode } from './tiff-test-kit.js';
@@ -122,7 +123,7 @@ test('PackBits: runs become repeat packets, noise literal packets of at most 128
 });
 
 test('the worker pool gives the same bytes as the main thread, hands the strip buffers back, and rejects what is in flight when closed', async () => {
-  const pool = new StripWorkerPool(2);
+  const pool = new WorkerPool(2);
   const rowBytes = 999;
   const rows = 7;
   const params = (compression: Compression): StripParams => ({
@@ -137,13 +138,13 @@ test('the worker pool gives the same bytes as the main thread, hands the strip b
   const strips = [1, 2, 3, 4, 5, 6].map((seed) => pseudoRandomBytes(rowBytes * rows, seed).map((b, i) => (i % 3 ? b & 0xf0 : b)));
   for (const compression of ['deflate', 'lzw', 'packbits'] as const) {
     const expected = strips.map((s) => encodeStrip(Uint8Array.from(s), rows, params(compression)));
-    const results = await Promise.all(strips.map((s) => pool.encode(Uint8Array.from(s), rows, params(compression))));
+    const results = await Promise.all(strips.map((s) => encodeStripOnPool(pool, Uint8Array.from(s), rows, params(compression))));
     results.forEach((r, i) => {
       assert.ok(Buffer.from(r.data).equals(expected[i]!), `${compression} strip ${i}`);
       assert.equal(r.strip.length, rowBytes * rows, 'the strip buffer comes back whole');
     });
   }
-  const inFlight = assert.rejects(pool.encode(Uint8Array.from(strips[0]!), rows, params('deflate')), /stopped/);
+  const inFlight = assert.rejects(encodeStripOnPool(pool, Uint8Array.from(strips[0]!), rows, params('deflate')), /stopped/);
   await pool.close();
   await inFlight;
 });
