@@ -280,11 +280,13 @@ async function convertPage(
   let n = await read(bands[0]!);
   while (n > 0) {
     if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
-    const rows = convert(bands[which]!, n);
-    const w = pw.writeRows(rows, n);
     done += n;
-    // Read the next band while this one is being written.
+    // Start reading the next band first: the read then overlaps this band's conversion and
+    // encoding (CPU work on this thread, such as BMP's channel swap) as well as its write.
     const r = done < height ? read(bands[1 - which]!) : Promise.resolve(0);
+    const band = bands[which]!;
+    const rows = n;
+    const w = Promise.resolve().then(() => pw.writeRows(convert(band, rows), rows));
     const [ws, rs] = await Promise.allSettled([w, r]);
     if (ws.status === 'rejected') throw ws.reason;
     if (rs.status === 'rejected') throw rs.reason;

@@ -97,6 +97,7 @@ const CASES: Case[] = [
   { name: 'PWG raster sGray 8-bit = pnggray', device: 'pwgraster', args: cups(18, 8), ref: 'pnggray', channels: 1 },
   { name: 'URF sRGB 8-bit = png16m', device: 'urf', args: cups(19, 8), ref: 'png16m', channels: 3 },
   { name: 'URF sGray 8-bit = pnggray', device: 'urf', args: cups(18, 8), ref: 'pnggray', channels: 1 },
+  { name: 'Apple raster (appleraster device) sRGB 8-bit = png16m', device: 'appleraster', args: cups(19, 8), ref: 'png16m', channels: 3 },
 ];
 
 for (const c of CASES) {
@@ -114,6 +115,39 @@ for (const c of CASES) {
     }
   });
 }
+
+test('gs CIELab and ICC1 16-bit: chunked, banded and planar decode alike, but for the last line Ghostscript leaves half-written when chunked', async (t) => {
+  if (!gsReady(t)) return;
+  for (const space of [16, 32]) {
+    const job = (order: number) => decodeAll(gsJob('cups', cups(space, 16, order, order === 0 ? [] : ['-dcupsRasterVersion=2'])));
+    const [chunked, banded, planar] = await Promise.all([job(0), job(1), job(2)]);
+    for (const [i, p] of chunked.entries()) {
+      const { width, height } = p.info.layout;
+      const rb = width * 6;
+      const tail = (height - 1) * rb + rb / 2; // the last line's second half (formats/cups-raster/README.md)
+      assert.ok(Buffer.from(banded[i]!.pixels).equals(planar[i]!.pixels), `space ${space} page ${i + 1}: banded = planar`);
+      assert.ok(Buffer.from(p.pixels.subarray(0, tail)).equals(banded[i]!.pixels.subarray(0, tail)), `space ${space} page ${i + 1}: chunked = banded before the stray bytes`);
+    }
+  }
+});
+
+test('gs CMY 8-bit = png16m by complement: page 1 exactly, page 2 within 1 (Ghostscript rounds its CMY separately)', async (t) => {
+  if (!gsReady(t)) return;
+  // Ghostscript's CMY device gets its values from the same colours as png16m but rounds them on
+  // its own: on page 2 (the ramps) some stored magenta is 127 where png16m has green 127, i.e.
+  // 255 − 127 = 128 after the complement that cupsColorSpace 4 means. Page 1 matches exactly, so a
+  // decoding error could not hide behind the tolerance.
+  const job = gsJob('cups', cups(4, 8));
+  const ref = gs('png16m', [], 'png');
+  const pages = await decodeAll(job, 5);
+  for (const [i, p] of pages.entries()) {
+    assert.equal(p.info.layout.colorModel, 'rgb');
+    const want = pngSamples(ref, i + 1, 3);
+    let worst = 0;
+    for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(p.pixels[k]! - want[k]!));
+    assert.ok(worst <= (i === 0 ? 0 : 1), `page ${i + 1}: samples differ by up to ${worst}`);
+  }
+});
 
 for (const order of [0, 1, 2]) {
   test(`gs RGB 16-bit order ${order} = png48 (16-bit samples in the file's byte order)`, async (t) => {
