@@ -12,6 +12,7 @@ import { rowBytes, validateLayout, type PageInfo } from './model.js';
 import type { DecodedInput, DecoderPlugin, EncoderPlugin, ImageWriter, Options, PageReader } from './plugin.js';
 import type { FormatRegistry } from './registry.js';
 import { makeConverter } from './convert/plan.js';
+import { ReusableBuffers } from './reusable-buffers.js';
 
 /** Target size of one band buffer. Large enough for efficient I/O, small against memory. */
 export const DEFAULT_BAND_BYTES = 4 * 1024 * 1024;
@@ -198,6 +199,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
   };
 
   let pageNo = 0;
+  const buffers = new ReusableBuffers();
   try {
     for await (const page of opened.decoded.pages()) {
       pageNo++;
@@ -219,7 +221,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
           { field: 'out' },
         );
       }
-      await convertPage(page, pageNo, encoder, current, { ...options, range }, notice);
+      await convertPage(page, pageNo, encoder, current, { ...options, range }, notice, buffers);
       current.pages++;
       result.pages++;
       if (perPageFiles) await closeOutput(true);
@@ -258,6 +260,7 @@ async function convertPage(
   out: OpenOutput,
   options: ConvertOptions & { range: [number, number] | undefined },
   notice: (m: string) => void,
+  buffers: ReusableBuffers,
 ): Promise<void> {
   const info = page.info;
   try {
@@ -270,9 +273,9 @@ async function convertPage(
   for (const n of plan.notices) notice(n);
   const srcRow = rowBytes(info.layout);
   const bandRows = Math.max(1, Math.min(info.layout.height, Math.floor((options.bandBytes ?? DEFAULT_BAND_BYTES) / Math.max(srcRow, rowBytes(plan.layout)))));
-  const convert = makeConverter(info.layout, plan.layout, bandRows, { range: options.range });
+  const convert = makeConverter(info.layout, plan.layout, bandRows, { range: options.range, buffers });
   const pw = await out.writer.beginPage(info, plan.layout);
-  const bands = [new Uint8Array(bandRows * srcRow), new Uint8Array(bandRows * srcRow)];
+  const bands = [buffers.get('band 0', bandRows * srcRow), buffers.get('band 1', bandRows * srcRow)];
   let which = 0;
   let done = 0;
   const height = info.layout.height;

@@ -8,12 +8,15 @@ import { RasterError } from '../errors.js';
 import { describeLayout, rowBytes, type PixelLayout } from '../model.js';
 import { cmykToRgb, grayToRgb, labToRgb } from './channels.js';
 import { floatToUint, intToUint, invert, invertGrayKeepAlpha, nativeOrder, scale16to8, scale8to16, swapOrder, unpackSubByte } from './samples.js';
+import type { ReusableBuffers } from '../reusable-buffers.js';
 
 export type BandConverter = (band: Uint8Array, rows: number) => Uint8Array;
 
 export interface ConvertOptions {
   /** Value range [lo, hi] mapped onto the full unsigned range when float/int samples must become unsigned. */
   range?: readonly [number, number] | undefined;
+  /** Where the scratch buffers come from (kept from page to page); fresh ones when absent. */
+  buffers?: ReusableBuffers;
 }
 
 type Step = (buf: Uint8Array, rows: number) => Uint8Array;
@@ -31,7 +34,11 @@ export function makeConverter(from: PixelLayout, to: PixelLayout, maxRows: numbe
     a.channels === b.channels && a.colorModel === b.colorModel && a.bitsPerSample === b.bitsPerSample && a.sampleFormat === b.sampleFormat;
   const needsInvert = () => cur.colorModel === 'gray' && Boolean(cur.minIsWhite) !== Boolean(to.minIsWhite);
   const samplesPerRow = (l: PixelLayout) => width * l.channels;
-  const scratch = (l: PixelLayout) => new Uint8Array(maxRows * rowBytes(l));
+  let scratches = 0;
+  const scratch = (l: PixelLayout) => {
+    const bytes = maxRows * rowBytes(l);
+    return opts.buffers ? opts.buffers.get(`convert ${scratches++}`, bytes) : new Uint8Array(bytes);
+  };
 
   // 1. Sub-byte samples become bytes when anything but an inversion must happen to them.
   if (cur.bitsPerSample < 8 && !same(cur, to)) {
