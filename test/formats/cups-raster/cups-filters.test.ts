@@ -1,6 +1,7 @@
 /**
- * Rasters written by cups-filters, the filters CUPS print queues run, checked against renders of
- * the same page by tools that share their renderer:
+ * Rasters written by the filters CUPS print queues run (cups-filters' pdftoraster and gstoraster,
+ * CUPS's own rastertopwg), checked against renders of the same page by tools that share their
+ * renderer:
  *   - pdftoraster (Poppler's Splash) writes big-endian PWG raster (RaS2, "PwgRaster"); pdftoppm
  *     (the same Splash) renders the same PDF at the same resolution: RGB samples must be equal.
  *     (Its gray output uses a conversion of its own that pdftoppm -gray does not share, so gray is
@@ -9,6 +10,8 @@
  *     same samples (the Ghostscript job is itself checked against Ghostscript's renders in
  *     ghostscript.test.ts).
  * The filters run as CUPS runs them: argv job-id user title copies options [file], output on stdout.
+ * Last, the whole chain a print queue runs (cupsfilter: pdftopdf, then gstoraster) must give pages
+ * that decode completely; its page placement (on US Letter, scaled) has no render to compare with.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,3 +92,17 @@ for (const [space, bits, name] of [
     }
   });
 }
+
+test('cupsfilter (pdftopdf → gstoraster, as a print queue runs them) writes PWG raster that decodes page by page', async (t) => {
+  if (!filterReady(t, 'gstoraster') || !requireTool(t, hasCommand('cupsfilter'), 'cupsfilter (cups-client)')) return;
+  const pdf = gsOut('pdfwrite', [], 'pdf');
+  const job = execFileSync('cupsfilter', ['-m', 'image/pwg-raster', '-o', 'Resolution=72dpi', pdf], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  const pages = await decodeAll(new Uint8Array(job), 16);
+  assert.equal(pages.length, 2);
+  for (const p of pages) {
+    const { width, height, colorModel, bitsPerSample } = p.info.layout;
+    assert.deepEqual([width, height, colorModel, bitsPerSample], [612, 792, 'rgb', 8], 'US Letter at 72 dpi, sRGB 8-bit');
+    assert.equal(p.pixels.length, width * height * 3);
+    assert.ok(p.pixels.some((v) => v < 128), 'the page has dark marks (its text and patches), not only paper');
+  }
+});
