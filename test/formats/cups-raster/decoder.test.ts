@@ -5,10 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { RasterError } from '../../../src/errors.js';
 import { ByteSource } from '../../../src/io/byte-source.js';
 import { cupsRasterDecoder } from '../../../formats/cups-raster/index.js';
+import { convert } from '../../../src/index.js';
+import { utifDecode } from '../tiff/tiff-test-kit.js';
 import { decodeAll } from './decode.js';
 import { lines, synthHeader, synthStream, type SynthPage, type SyncWord } from './synth.js';
 
@@ -273,4 +278,52 @@ test('a line repeat past the end of the page → E_CORRUPT_DATA', async () => {
 test('Ghostscript-style banded RGBA with three bands is refused with the reason', async () => {
   const page: SynthPage = { width: 2, height: 1, bitsPerColor: 8, bitsPerPixel: 8, bytesPerLine: 6, colorOrder: 1, colorSpace: 2, numColors: 4, lines: [new Uint8Array(6)] };
   await rejects(synthStream('3SaR', [page]), 'E_BAD_HEADER', (e) => assert.match(e.message, /3 bands/));
+});
+
+test('one job whose pages change colour space, depth and size decodes page by page, and becomes one TIFF of such pages', async () => {
+  const rgb = Uint8Array.from({ length: 4 * 3 * 3 }, (_, i) => (i * 29) & 0xff);
+  const k1 = Uint8Array.of(0b10100000, 0b01010000); // 4×2, 1-bit ink
+  const gray16 = Uint8Array.from({ length: 3 * 2 * 2 }, (_, i) => (i * 53) & 0xff);
+  const cmyk = Uint8Array.from({ length: 2 * 2 * 4 }, (_, i) => 255 - i * 9);
+  const pages: SynthPage[] = [
+    { width: 4, height: 3, bitsPerColor: 8, bitsPerPixel: 24, bytesPerLine: 12, colorSpace: 1, numColors: 3, lines: lines(rgb, 12) },
+    { width: 4, height: 2, bitsPerColor: 1, bitsPerPixel: 1, bytesPerLine: 1, colorSpace: 3, numColors: 1, lines: lines(k1, 1) },
+    { width: 3, height: 2, bitsPerColor: 16, bitsPerPixel: 16, bytesPerLine: 6, colorSpace: 18, numColors: 1, lines: lines(gray16, 6) },
+    { width: 2, height: 2, bitsPerColor: 8, bitsPerPixel: 32, bytesPerLine: 8, colorSpace: 6, numColors: 4, lines: lines(cmyk, 8) },
+  ];
+  const want = [
+    { model: 'rgb', channels: 3, bits: 8, pixels: rgb },
+    { model: 'gray', channels: 1, bits: 1, pixels: k1 },
+    { model: 'gray', channels: 1, bits: 16, pixels: gray16 },
+    { model: 'cmyk', channels: 4, bits: 8, pixels: cmyk },
+  ];
+  for (const sync of ['RaS2', 'RaS3'] as SyncWord[]) {
+    const stream = synthStream(sync, pages);
+    const decoded = await decodeAll(stream, 1);
+    assert.equal(decoded.length, 4, sync);
+    decoded.forEach((p, i) => {
+      const w = want[i]!;
+      const l = p.info.layout;
+      assert.deepEqual([l.colorModel, l.channels, l.bitsPerSample, l.width, l.height], [w.model, w.channels, w.bits, pages[i]!.width, pages[i]!.height], `${sync} page ${i + 1}`);
+      assert.deepEqual([...p.pixels], [...w.pixels], `${sync} page ${i + 1} samples`);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'mixed-job-'));
+    try {
+      const out = join(dir, 'job.tif');
+      const result = await convert(stream, out);
+      assert.equal(result.pages, 4);
+      const ifds = utifDecode(readFileSync(out));
+      assert.deepEqual(
+        ifds.map((ifd) => [ifd['t256']?.[0], ifd['t257']?.[0], ifd['t277']?.[0], ifd['t258']?.[0], ifd['t262']?.[0]]),
+        [
+          [4, 3, 3, 8, 2], // RGB
+          [4, 2, 1, 1, 0], // K: MinIsWhite
+          [3, 2, 1, 16, 1], // sGray: MinIsBlack
+          [2, 2, 4, 8, 5], // CMYK: Separated
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });
