@@ -3,6 +3,7 @@
  * call that sends it one block. Rows, history and result travel by transfer.
  */
 import type { TaskRef, WorkerPool, WorkerTask } from '../../src/workers/pool.js';
+import { resultInto } from '../../src/workers/result-buffers.js';
 import { deflateBlock, type BlockJob, type BlockResult } from './deflate-block.js';
 
 /** Filtered bytes of the current block, kept from block to block in each worker. */
@@ -13,18 +14,8 @@ export const deflateBlockTask: WorkerTask<BlockJob, BlockResult> = (job) => {
   const need = (job.rows.length / job.rowBytes) * (job.rowBytes + 1);
   if (scratch.length < need) scratch = new Uint8Array(need);
   const result = deflateBlock(job, scratch);
-  const d = result.deflated;
-  let deflated: Uint8Array;
-  if (job.out && d.length <= job.out.length) {
-    job.out.set(d);
-    deflated = job.out.subarray(0, d.length);
-  } else {
-    // A small zlib result is a slice of Node's shared Buffer pool: copy it rather than transfer the pool.
-    deflated = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength ? d : new Uint8Array(d);
-  }
-  const transfer = [deflated.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer];
-  if (job.out && job.out.buffer !== deflated.buffer) transfer.push(job.out.buffer as ArrayBuffer);
-  return { result: { ...result, deflated }, transfer };
+  const deflated = resultInto(result.deflated, job.out);
+  return { result: { ...result, deflated }, transfer: [deflated.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer] };
 };
 
 const DEFLATE_TASK: TaskRef = { module: import.meta.url, fn: 'deflateBlockTask', failure: 'PNG compression failed' };
@@ -32,7 +23,7 @@ const DEFLATE_TASK: TaskRef = { module: import.meta.url, fn: 'deflateBlockTask',
 /**
  * Compress one block on the pool. job.rows, job.history and job.out are transferred (they must own
  * their ArrayBuffers and are unusable afterwards); the rows come back in the result, and so does
- * out, holding the result when it fit.
+ * out when the result fit in it.
  */
 export function deflateBlockOnPool(pool: WorkerPool, job: BlockJob): Promise<BlockResult> {
   const transfer = [job.rows.buffer as ArrayBuffer, job.history.buffer as ArrayBuffer];

@@ -78,7 +78,7 @@ export class PngImageWriter implements ImageWriter {
         strategy: blockStrategy(this.options.strategy, filter),
         blockBytes: this.tuning.blockBytes,
         workers: this.tuning.workers,
-        ...(this.tuning.inlineBelowBytes === undefined ? {} : { inlineBelowBytes: this.tuning.inlineBelowBytes }),
+        inlineBelowBytes: this.tuning.inlineBelowBytes ?? 0,
       },
       (bytes) => idat.write(bytes),
     );

@@ -11,6 +11,7 @@ import { RasterError } from '../../src/errors.js';
 import { adler32Combine } from './adler32.js';
 import { deflateBlock, deflatedBound, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
 import { sharedWorkerPool } from '../../src/workers/pool.js';
+import { ResultBuffers } from '../../src/workers/result-buffers.js';
 import { deflateBlockOnPool } from './deflate-task.js';
 import type { FilterMode } from './filter.js';
 
@@ -41,9 +42,8 @@ export class ParallelDeflate {
   private blockRows = 0;
   /** Block buffers back from the compressors, for the next blocks. */
   private readonly spare: Uint8Array[] = [];
-  /** Result buffers back from the workers (deflatedBound of a block each), for the next blocks. */
-  private readonly spareOut: Uint8Array[] = [];
-  private readonly outBytes: number;
+  /** Buffers for the workers' results (deflatedBound of a block each). */
+  private readonly results: ResultBuffers;
   /** The last keepRows (or fewer) raw rows before the current block. */
   private history: Uint8Array = new Uint8Array(0);
   private rowsDispatched = 0;
@@ -60,7 +60,7 @@ export class ParallelDeflate {
     this.rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
     this.block = new Uint8Array(this.rowsPerBlock * s.rowBytes);
-    this.outBytes = deflatedBound(this.rowsPerBlock * (s.rowBytes + 1));
+    this.results = new ResultBuffers(deflatedBound(this.rowsPerBlock * (s.rowBytes + 1)));
     this.inline = s.workers === 0 || s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
     // Two blocks per worker keep every worker fed while the oldest result is written out.
     const workers = Math.min(s.workers, sharedWorkerPool().size);
@@ -144,7 +144,7 @@ export class ParallelDeflate {
 
     let result: Promise<BlockResult>;
     if (this.inline) result = Promise.resolve().then(() => deflateBlock(job));
-    else result = deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.spareOut.pop() ?? new Uint8Array(this.outBytes) });
+    else result = deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.results.take() });
     // Handled here so that a failure is not "unhandled" while it waits its turn; emitOldest rethrows it.
     result.catch(() => undefined);
     this.queue.push(result);
@@ -168,6 +168,6 @@ export class ParallelDeflate {
     const buffer = new Uint8Array(r.rows.buffer);
     if (buffer.length === this.block.length) this.spare.push(buffer);
     await this.out(r.deflated);
-    if (r.deflated.buffer.byteLength === this.outBytes) this.spareOut.push(new Uint8Array(r.deflated.buffer));
+    this.results.giveBack(r.deflated);
   }
 }

@@ -17,6 +17,7 @@ import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js'
 import { pageEntries, type PageRecord } from './page-tags.js';
 import { encodeStrip, type StripParams } from './strip-codec.js';
 import { sharedWorkerPool } from '../../src/workers/pool.js';
+import { ResultBuffers } from '../../src/workers/result-buffers.js';
 import { encodeStripOnPool } from './strip-task.js';
 import { DirectStrips, StripQueue, type StripEncoder, type StripWriter } from './strip-queue.js';
 
@@ -102,7 +103,7 @@ class TiffWriter implements ImageWriter {
     } else if (stripCount >= this.tuning.parallelMinStrips) {
       const pool = sharedWorkerPool();
       const encode: StripEncoder = (strip, rows, out) => encodeStripOnPool(pool, strip, rows, params, out);
-      strips = new StripQueue(this.sink, encode, pool.size * STRIPS_PER_WORKER, geometry, stripResultBytes(rowsPerStrip * rb));
+      strips = new StripQueue(this.sink, encode, pool.size * STRIPS_PER_WORKER, geometry, new ResultBuffers(stripResultBytes(rowsPerStrip * rb)));
     } else {
       const inline: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
       strips = new StripQueue(this.sink, inline, 1, geometry);

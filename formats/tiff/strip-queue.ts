@@ -11,6 +11,7 @@
  * Either way each strip's file offset and byte count are recorded for the IFD.
  */
 import type { ByteSink } from '../../src/io/byte-sink.js';
+import type { ResultBuffers } from '../../src/workers/result-buffers.js';
 
 /** An encoded strip, and the strip buffer it came from (free for reuse). */
 export interface EncodedStrip {
@@ -57,10 +58,9 @@ export class StripQueue implements StripWriter {
   private rowsInStrip = 0;
   private readonly inFlight: Promise<EncodedStrip>[] = [];
   private readonly spare: Uint8Array[] = [];
-  private readonly spareOut: Uint8Array[] = [];
 
   /**
-   * @param outBytes size of the result buffers handed to `encode` and reused once written (for
+   * @param results buffers handed to `encode` for its results and reused once written (for
    *   encoders on other threads, whose results would otherwise each be a new buffer here), or
    *   undefined to hand none.
    */
@@ -69,7 +69,7 @@ export class StripQueue implements StripWriter {
     private readonly encode: StripEncoder,
     private readonly maxInFlight: number,
     private readonly g: StripGeometry,
-    private readonly outBytes?: number,
+    private readonly results?: ResultBuffers,
   ) {
     ({ offsets: this.offsets, byteCounts: this.byteCounts } = stripTables(g));
   }
@@ -104,8 +104,7 @@ export class StripQueue implements StripWriter {
 
   /** Hand over a full strip (ownership passes to the encoder); waits only when too many are queued. */
   private async push(strip: Uint8Array, rows: number): Promise<void> {
-    const out = this.outBytes === undefined ? undefined : (this.spareOut.pop() ?? new Uint8Array(this.outBytes));
-    const p = this.encode(strip, rows, out);
+    const p = this.encode(strip, rows, this.results?.take());
     // Awaited later, in order; without this an early failure would be an unhandled rejection.
     p.catch(() => undefined);
     this.inFlight.push(p);
@@ -119,8 +118,7 @@ export class StripQueue implements StripWriter {
     this.byteCounts[i] = data.length;
     await this.sink.write(data);
     this.spare.push(strip);
-    // A result that did not fit its out buffer came in a bigger one of its own.
-    if (data.buffer.byteLength === this.outBytes) this.spareOut.push(new Uint8Array(data.buffer));
+    this.results?.giveBack(data);
   }
 }
 

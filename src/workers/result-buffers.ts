@@ -1,0 +1,35 @@
+/**
+ * Reusing the buffers that worker results come back in. A result transferred from a worker is a
+ * new ArrayBuffer on this thread, left to a garbage collector that counts such memory slowly;
+ * instead each job carries a buffer of a fixed size, the worker copies its result into it when it
+ * fits (resultInto), and this thread takes the buffer back once the result is written (giveBack).
+ */
+
+/** This thread's side: buffers of `bytes` each, handed out and taken back. */
+export class ResultBuffers {
+  private readonly spare: Uint8Array[] = [];
+  constructor(readonly bytes: number) {}
+
+  take(): Uint8Array {
+    return this.spare.pop() ?? new Uint8Array(this.bytes);
+  }
+
+  /** Keep the buffer under a written result when it is one of ours (a result that did not fit came in one of its own). */
+  giveBack(result: Uint8Array): void {
+    if (result.buffer.byteLength === this.bytes) this.spare.push(new Uint8Array(result.buffer));
+  }
+}
+
+/**
+ * The worker's side: `result` as a view of `out` when it fits, else in a buffer of its own that can
+ * be transferred (a copy when it is a slice of a bigger buffer, such as Node's Buffer pool, or lies
+ * in one of `taken`, buffers transferred already).
+ */
+export function resultInto(result: Uint8Array, out: Uint8Array | undefined, taken: ArrayBufferLike[] = []): Uint8Array {
+  if (out && result.length <= out.length) {
+    out.set(result);
+    return out.subarray(0, result.length);
+  }
+  const own = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength && !taken.includes(result.buffer);
+  return own ? result : result.slice();
+}
