@@ -44,8 +44,15 @@ export class BmpImageWriter implements ImageWriter {
 
 class BmpPageWriter implements PageWriter {
   private rowsDone = 0;
-  /** Stored rows of one band; its padding bytes are never written, so they stay zero. */
-  private band = new Uint8Array(0);
+  /**
+   * Stored rows of two bands: one is being written to the file while the next is stored into the
+   * other, so the CPU work and the disk overlap. Their padding bytes are never written, so they
+   * stay zero.
+   */
+  private readonly bands = [new Uint8Array(0), new Uint8Array(0)];
+  private current = 0;
+  /** The write of the other band, if any is in flight. */
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly sink: ByteSink,
@@ -54,7 +61,8 @@ class BmpPageWriter implements PageWriter {
   ) {}
 
   /**
-   * Store the next `rows` rows (top-down, in the planned layout) with one positional write.
+   * Store the next `rows` rows (top-down, in the planned layout) and start their positional write;
+   * resolves once src may be reused and the previous band's write is done.
    * @throws RasterError E_CORRUPT_DATA when more rows arrive than the page has; E_IO from the sink.
    */
   async writeRows(src: Uint8Array, rows: number): Promise<void> {
@@ -66,16 +74,22 @@ class BmpPageWriter implements PageWriter {
         actual: this.rowsDone + rows,
       });
     const bytes = rows * stride;
-    if (this.band.length < bytes) this.band = new Uint8Array(bytes);
-    const out = this.band.subarray(0, bytes);
+    if (this.bands[this.current]!.length < bytes) this.bands[this.current] = new Uint8Array(bytes);
+    const out = this.bands[this.current]!.subarray(0, bytes);
     storeBottomUp(this.g, src, this.srcRowBytes, rows, out);
     // Rows y0 … y0+rows−1 occupy one contiguous region ending where row y0−1 begins.
-    await this.sink.writeAt(out, dataOffset + (height - this.rowsDone - rows) * stride);
+    const previous = this.writing;
+    this.writing = this.sink.writeAt(out, dataOffset + (height - this.rowsDone - rows) * stride);
+    // Awaited by the next call or by finish; until then a failure must not count as unhandled.
+    this.writing.catch(() => undefined);
     this.rowsDone += rows;
+    this.current ^= 1;
+    await previous;
   }
 
-  /** @throws RasterError E_MISSING_ROWS if fewer rows than the page's height arrived. */
+  /** @throws RasterError E_MISSING_ROWS if fewer rows than the page's height arrived; E_IO from the sink. */
   async finish(): Promise<void> {
+    await this.writing;
     const { height } = this.g;
     if (this.rowsDone < height)
       throw new RasterError('E_MISSING_ROWS', `BMP page got ${this.rowsDone} of its ${height} rows`, {

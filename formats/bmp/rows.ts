@@ -2,6 +2,7 @@
  * Turning a band of top-down rows (in the layout planBmp asked for) into the bytes BMP stores for
  * it: rows reversed (bottom-up), channels in BGR(A) order, each row padded with zeros to 4 bytes.
  */
+import { copySwapRB } from '../../src/convert/swap-rb.js';
 import type { BmpGeometry, BmpPixels } from './header.js';
 
 /** Copies one row of `width` pixels from src[so…] into dst[d…] in BMP order. */
@@ -39,23 +40,8 @@ const expand2to4: RowStore = (src, so, dst, d, width) => {
   if (outBytes & 1) dst[d + outBytes - 1] = EXPAND_HI[src[so + whole]!]!;
 };
 
-/**
- * Copy the row whole (a memcpy), then swap R and B in place: half the element accesses of a
- * byte-by-byte reordering (measured 88 against 117 ms per 192 MB).
- */
-const swapRB =
-  (bytesPerPixel: number): RowStore =>
-  (src, so, dst, d, width) => {
-    const end = d + bytesPerPixel * width;
-    dst.set(src.subarray(so, so + bytesPerPixel * width), d);
-    for (let o = d; o < end; o += bytesPerPixel) {
-      const r = dst[o]!;
-      dst[o] = dst[o + 2]!;
-      dst[o + 2] = r;
-    }
-  };
-const rgbToBgr = swapRB(3);
-const rgbaToBgra = swapRB(4);
+const rgbToBgr: RowStore = (src, so, dst, d, width) => copySwapRB(src, so, dst, d, 3 * width, 3);
+const rgbaToBgra: RowStore = (src, so, dst, d, width) => copySwapRB(src, so, dst, d, 4 * width, 4);
 
 const ROW_STORE: Record<BmpPixels, RowStore> = {
   index1: copyRow(1),
