@@ -41,6 +41,13 @@ export interface ConvertOptions extends OpenOptions {
   onNotice?: (message: string) => void;
   /** Band buffer size in bytes (default 4 MiB). */
   bandBytes?: number;
+  /**
+   * Flush each output file to the disk (fsync) before renaming it into place, and the directory
+   * after, so that a crash or power loss just after the conversion leaves the old file or the
+   * complete new one. Off by default, as in libtiff, libvips and ImageMagick: it waits for the
+   * disk.
+   */
+  fsync?: boolean;
 }
 
 export interface Progress {
@@ -207,7 +214,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
       if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
       if (!current) {
         const path = perPageFiles ? pageFileName(output, pageNo) : output;
-        const sink = await ByteSink.create(path, encoder.needsSeekableOutput, options.stdout);
+        const sink = await ByteSink.create(path, encoder.needsSeekableOutput, options.stdout, options.fsync ?? false);
         try {
           current = { path, sink, writer: await encoder.create(sink, options), pages: 0 };
         } catch (err) {

@@ -12,8 +12,10 @@ import { filterRows, type FilterMode } from './filter.js';
 const WINDOW = 32 * 1024;
 
 /**
- * A zlib strategy constant, or 'auto': Z_RLE, and where that leaves less than
- * AUTO_RECOMPRESS_BELOW of the block, Z_FILTERED too, keeping the smaller.
+ * A zlib strategy constant, or 'auto': for a block of mostly flat rows (filter.ts, isFlatRow; or
+ * equal to the row above) zlib's default strategy, which finds repeated glyphs and rules; for any
+ * other block Z_RLE, and where that leaves less than AUTO_RECOMPRESS_BELOW of the block, Z_FILTERED
+ * too, keeping the smaller.
  */
 export type BlockStrategy = number | 'auto';
 
@@ -22,7 +24,7 @@ export type BlockStrategy = number | 'auto';
  * (bench/png-strategies.ts): Z_RLE leaves every block of the rendered page below 2 %, and
  * Z_FILTERED at level 6 makes the page 8 % smaller, fast on such data; it leaves no block of the
  * photographs or the scan below 5 %, and there Z_FILTERED is at most 3.3 % smaller but 4–11×
- * slower.
+ * slower. (The page's blocks are now mostly flat rows and go by the default strategy.)
  */
 const AUTO_RECOMPRESS_BELOW = 0.03;
 
@@ -88,13 +90,14 @@ export function deflateBlock(job: BlockJob, scratch?: Uint8Array): BlockResult {
   const prev = above > 0 ? job.history.subarray((above - 1) * rb) : new Uint8Array(rb);
   const length = rows * (rb + 1);
   const filtered = scratch && scratch.length >= length ? scratch.subarray(0, length) : new Uint8Array(length);
-  filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter, filtered, 0);
+  const flatRows = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter, filtered, 0);
   const options: ZlibOptions = {
     level: job.level,
     finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
   };
   if (above > 0) options.dictionary = dictionaryOf(job);
-  return { deflated: deflate(filtered, options, job.strategy), adler: adler32(filtered), length, rows: job.rows };
+  const strategy = job.strategy === 'auto' && 2 * flatRows >= rows ? constants.Z_DEFAULT_STRATEGY : job.strategy;
+  return { deflated: deflate(filtered, options, strategy), adler: adler32(filtered), length, rows: job.rows };
 }
 
 function deflate(data: Uint8Array, options: ZlibOptions, strategy: BlockStrategy): Uint8Array {

@@ -52,7 +52,7 @@ export const pngOptionSpecs: OptionSpecs = {
   },
   pngStrategy: {
     type: 'string',
-    describe: 'zlib strategy for PNG: auto (per block: rle for photographs and scans, filtered for rendered pages), default, filtered, rle, huffman',
+    describe: "zlib strategy for PNG: auto (per block: zlib's default where most rows are flat, as on rendered pages; rle for photographs and scans), default, filtered, rle, huffman",
     choices: PNG_STRATEGIES,
     default: DEFAULT_STRATEGY,
   },

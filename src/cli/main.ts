@@ -46,6 +46,7 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .option('page', { type: 'number', describe: 'convert only page N (1-based)', group: 'General:' })
     .option('range', { type: 'string', describe: 'LO,HI: value range mapped to 0…max when float/signed samples must become unsigned', group: 'General:' })
     .option('info', { type: 'boolean', describe: "print every page's descriptor and header as JSON; convert nothing", group: 'General:' })
+    .option('fsync', { type: 'boolean', describe: 'flush the output to the disk before renaming it into place (survives a power loss; slower)', group: 'General:' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no notices, no progress bar', group: 'General:' })
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors', group: 'General:' });
   for (const [key, { spec, owners }] of registry.allOptions()) {
@@ -126,6 +127,7 @@ async function main(): Promise<number> {
       ...(argv.format ? { format: argv.format } : {}),
       ...(argv.page !== undefined ? { page: argv.page } : {}),
       ...(argv.range !== undefined ? { range: argv.range } : {}),
+      ...(argv.fsync ? { fsync: true } : {}),
       signal: controller.signal,
       ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
       onNotice: (m) => {

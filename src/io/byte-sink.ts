@@ -55,13 +55,13 @@ export abstract class ByteSink {
    * A sink for `target` ("-" = stdout). When `needsSeek` and the target is stdout, output is
    * spooled to a temp file and copied to stdout on commit.
    */
-  static async create(target: string, needsSeek: boolean, stdout: Writable = process.stdout): Promise<ByteSink> {
+  static async create(target: string, needsSeek: boolean, stdout: Writable = process.stdout, fsync = false): Promise<ByteSink> {
     if (target === '-') {
       if (!needsSeek) return new StreamSink(stdout, '-');
       const spool = await FileSink.open(join(tmpdir(), "raster2img-out"), "-");
       return new SpoolSink(spool, stdout);
     }
-    return FileSink.open(target);
+    return FileSink.open(target, target, fsync);
   }
 
   /** A growable in-memory sink (tests, small outputs); `bytes()` gives the result. */
@@ -78,11 +78,13 @@ export class FileSink extends ByteSink {
     readonly tempPath: string,
     readonly target: string,
     readonly name: string,
+    private readonly fsync: boolean,
   ) {
     super();
   }
 
-  static async open(target: string, name = target): Promise<FileSink> {
+  /** `fsync`: commit() flushes the file, then the directory after the rename (ConvertOptions.fsync). */
+  static async open(target: string, name = target, fsync = false): Promise<FileSink> {
     // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
     // and is readable too because the stdout spool reads back what was written.
     const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -93,7 +95,7 @@ export class FileSink extends ByteSink {
       throw ioError(err, 'cannot create output', target === temp ? target : name);
     }
     trackTemp(temp);
-    return new FileSink(fh, temp, target, name);
+    return new FileSink(fh, temp, target, name, fsync);
   }
 
   async write(data: Uint8Array): Promise<void> {
@@ -124,9 +126,11 @@ export class FileSink extends ByteSink {
     if (this.done) return;
     this.done = true;
     try {
+      if (this.fsync) await this.fh.sync();
       await this.fh.close();
       await rename(this.tempPath, this.target);
       liveTempFiles.delete(this.tempPath);
+      if (this.fsync) await syncDirectory(dirname(this.target));
     } catch (err) {
       await this.removeTemp();
       throw ioError(err, 'cannot finish output', this.name);
@@ -143,6 +147,16 @@ export class FileSink extends ByteSink {
   private async removeTemp(): Promise<void> {
     await unlink(this.tempPath).catch(() => undefined);
     liveTempFiles.delete(this.tempPath);
+  }
+}
+
+/** fsync a directory, so that a rename in it is on the disk (POSIX leaves that to the caller). */
+async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

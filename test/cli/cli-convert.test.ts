@@ -36,6 +36,17 @@ test('--out - writes the same bytes to stdout as to a file (seeking formats are 
     assert.ok(c.stdout.equals(b.stdout), 'stdin → stdout gives the same file');
   }));
 
+test('--fsync writes the same file as without it (the flush itself is tested on the file sink)', () =>
+  withDir(async (dir) => {
+    const plain = join(dir, 'plain.bmp');
+    const synced = join(dir, 'synced.bmp');
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', plain])).code, 0);
+    const r = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', synced, '--fsync']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok((await readFile(synced)).equals(await readFile(plain)));
+    assert.deepEqual((await readdir(dir)).sort(), ['plain.bmp', 'synced.bmp']);
+  }));
+
 test('several pages into a single-image format: a %d pattern writes one file each; without it a clear error', () =>
   withDir(async (dir) => {
     const r = await runCli(['-i', JOB, '-o', join(dir, 'page-%02d.bmp')]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ByteSink } from '../../src/io/byte-sink.js';
@@ -26,6 +26,35 @@ test('a file sink writes beside the target and renames only on commit', async ()
     assert.deepEqual([...(await readFile(target))], [1, 9, 3, 4], 'abort keeps the good file');
     assert.deepEqual(await readdir(dir), ['out.bin'], 'abort leaves no temp file');
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('with fsync the file is flushed before the rename and its directory after; without, neither', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'r2i-sink-'));
+  // Every FileHandle shares one prototype: count the sync() calls and the paths they were for.
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { sync(this: { fd: number }): Promise<void> };
+  await probe.close();
+  const original = proto.sync;
+  const synced: string[] = [];
+  proto.sync = async function (this: { fd: number }) {
+    synced.push(await readFile(`/proc/self/fd/${this.fd}`).then(() => 'file', () => 'directory'));
+    return original.call(this);
+  };
+  try {
+    const target = join(dir, 'out.bin');
+    const plain = await ByteSink.create(target, true);
+    await plain.write(Uint8Array.from([1, 2]));
+    await plain.commit();
+    assert.deepEqual(synced, [], 'no fsync unless asked');
+    const durable = await ByteSink.create(target, true, undefined, true);
+    await durable.write(Uint8Array.from([3, 4, 5]));
+    await durable.commit();
+    assert.deepEqual(synced, ['file', 'directory']);
+    assert.deepEqual([...(await readFile(target))], [3, 4, 5]);
+  } finally {
+    proto.sync = original;
     await rm(dir, { recursive: true, force: true });
   }
 });

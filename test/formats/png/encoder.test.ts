@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { makePngEncoder, pngEncoder } from '../../../formats/png/index.js';
+import { FILTER_NONE, FILTER_UP } from '../../../formats/png/filter.js';
 import { RasterError } from '../../../src/errors.js';
 import { ByteSink } from '../../../src/io/byte-sink.js';
 import { rowBytes, type PageInfo, type PixelLayout } from '../../../src/model.js';
@@ -177,20 +179,40 @@ test('more rows than the height are refused; a second page too', async () => {
   await assert.rejects(writer.finish(), isRasterError('E_MISSING_ROWS'));
 });
 
-test('strategy auto: rle, or the smaller of rle and filtered below 3 %; filtered under a fixed filter; default unfiltered', async () => {
+test('adaptive filtering gives flat rows (a page: white with sparse marks) filter None and their blocks the default strategy; other blocks rle, or the smaller of rle and filtered below 3 %', async () => {
+  const png = (l: PixelLayout, pixels: Uint8Array, pngStrategy: string, pngFilter = 'adaptive') =>
+    encodeToBuffer(inline, [memoryPage(l, pixels)], { pngStrategy, pngFilter, level: 6 }, 50);
   const sizes = async (l: PixelLayout, pixels: Uint8Array) => {
-    const size = async (pngStrategy: string) => (await encodeToBuffer(inline, [memoryPage(l, pixels)], { pngStrategy, level: 6 }, 50)).length;
-    return { auto: await size('auto'), rle: await size('rle'), filtered: await size('filtered') };
+    const size = async (pngStrategy: string) => (await png(l, pixels, pngStrategy)).length;
+    return { auto: await size('auto'), rle: await size('rle'), filtered: await size('filtered'), default: await size('default') };
   };
-  // A "page": blank rows and a few repeated glyph-like marks, which rle alone compresses below 3 %.
+  /** The filter type byte of every row of a PNG of the given row size. */
+  const filterTypes = (file: Buffer, rb: number) => {
+    const data = inflateSync(Buffer.concat(chunksOf(file).filter((c) => c.type === 'IDAT').map((c) => c.data)));
+    return Array.from({ length: data.length / (rb + 1) }, (_, y) => data[y * (rb + 1)]!);
+  };
+  // A "page": blank rows and a few repeated glyph-like marks (60 of each marked row's 1800 bytes).
   const page = layout({ width: 600, height: 300, channels: 3, colorModel: 'rgb' });
   const marks = pseudoRandomBytes(90, 4);
   const pagePixels = new Uint8Array(rowBytes(page) * page.height).fill(255);
   for (let y = 40; y < 260; y += 60) for (let x = 30; x < 570; x += 90) for (let k = 0; k < 90; k++) pagePixels[(y + (k % 9)) * rowBytes(page) + x * 3 + k] = marks[k]!;
-  const p = await sizes(page, pagePixels);
-  assert.ok(p.rle < 0.03 * (rowBytes(page) + 1) * page.height, `rle: ${p.rle} bytes`);
-  assert.equal(p.auto, Math.min(p.rle, p.filtered), `page: ${JSON.stringify(p)}`);
-  assert.ok(p.filtered < p.rle, `filtered finds the repeated marks: ${JSON.stringify(p)}`);
+  const types = filterTypes(await png(page, pagePixels, 'auto'), rowBytes(page));
+  for (let y = 1; y < page.height; y++) {
+    const marked = y >= 40 && y < 260 && (y - 40) % 60 < 9;
+    const blankAbove = !(y - 1 >= 40 && y - 1 < 260 && (y - 1 - 40) % 60 < 9);
+    // A blank row under a blank row is Up (all zeros); every other row here is flat: None.
+    assert.equal(types[y], !marked && blankAbove ? FILTER_UP : FILTER_NONE, `row ${y}`);
+  }
+  assert.deepEqual(await png(page, pagePixels, 'auto'), await png(page, pagePixels, 'default'));
+  // A grey ramp: no row is flat (each pixel differs from its left neighbour), yet rle
+  // leaves less than 3 %, so auto is the smaller of rle and filtered.
+  const ramp = layout({ width: 600, height: 300, channels: 3, colorModel: 'rgb' });
+  const rampPixels = new Uint8Array(rowBytes(ramp) * ramp.height);
+  for (let y = 0, i = 0; y < ramp.height; y++) for (let x = 0; x < ramp.width; x++, i += 3) rampPixels.fill((x + y) & 0xff, i, i + 3);
+  assert.ok(!filterTypes(await png(ramp, rampPixels, 'auto'), rowBytes(ramp)).slice(1).includes(FILTER_NONE), 'no ramp row is filter None');
+  const r = await sizes(ramp, rampPixels);
+  assert.ok(r.rle < 0.03 * (rowBytes(ramp) + 1) * ramp.height, `rle: ${r.rle} bytes`);
+  assert.equal(r.auto, Math.min(r.rle, r.filtered), `ramp: ${JSON.stringify(r)}`);
   // Noise: rle keeps more than 3 %, so auto is rle.
   const noise = layout({ width: 300, height: 100, channels: 3, colorModel: 'rgb' });
   const n = await sizes(noise, pseudoRandomBytes(rowBytes(noise) * noise.height, 5));
