@@ -24,6 +24,8 @@ export type PngStrategyName = (typeof PNG_STRATEGIES)[number];
  *                        page          scan          photo         smooth         synthetic
  *   ImageMagick PNG24    1.02 MB       97.34 MB      113.24 MB     28.91 MB       78.86 MB
  *   vips, no filter, 6   0.824 / 0.90  0.939 / 13.9  1.562 / 7.58  2.914 / 4.57   1.892 / 6.33
+ *   adaptive, auto 6     0.832 / 1.86  1.000 / 2.98  1.001 / 2.93  1.032 / 3.08   0.967 / 3.68
+ *   before flat rows (filter.ts, FLAT_ROW_SHARE):
  *   adaptive, auto 6     1.009 / 1.63  1.000 / 3.28  1.001 / 4.60  1.032 / 3.00   0.967 / 3.37
  *             default 6  1.010 / 1.55  1.064 / 6.49  1.034 / 5.81  1.005 / 13.95  1.071 / 9.16
  *             default 4  1.012 / 1.53  1.074 / 5.16  1.035 / 6.38  1.092 / 4.56   1.085 / 5.53
@@ -33,10 +35,13 @@ export type PngStrategyName = (typeof PNG_STRATEGIES)[number];
  *             huffman    24.30 / 2.05  1.000 / 3.28  1.001 / 3.61  1.222 / 3.56   0.965 / 3.13
  *
  * Z_RLE is as small as the LZ77 strategies on filtered photographs and scans and 1.8–4× cheaper,
- * but 11 % larger on the page, which Z_FILTERED compresses fast: auto gives each its own. The
- * level then only matters for page-like blocks, where 4–6 are alike; 6 is zlib's own default.
- * Best wall time of 5 runs, vips against ours: page 0.72 / 0.87 s, scan 12.69 / 1.66 s,
- * photo 5.91 / 1.89 s, smooth 4.13 / 1.96 s, synthetic 6.51 / 1.67 s.
+ * but 11 % larger on the page. On the page, unfiltered flat rows under zlib's default strategy
+ * beat every filter and strategy above (vips's unfiltered file is that small for this reason):
+ * auto gives each kind of block its own. The level then only matters for page-like blocks, where
+ * 4–6 are alike; 6 is zlib's own default.
+ * Best wall time of 3 runs, vips against ours (in-process, no start-up): page 0.74 / 0.54 s,
+ * scan 13.64 / 1.59 s, photo 5.29 / 1.64 s, smooth 3.51 / 1.65 s, synthetic 6.20 / 1.57 s
+ * (before flat rows the page took 0.87 s against vips's 0.72 s).
  */
 export const DEFAULT_LEVEL = 6;
 export const DEFAULT_STRATEGY: PngStrategyName = 'auto';
@@ -100,7 +105,8 @@ function oneOf<T extends string>(options: Options, key: string, allowed: readonl
 
 /**
  * zlib's constant for a strategy name. 'auto' is the per-block choice of deflate-block.ts for
- * adaptively filtered rows, which is where it was measured to lose nothing. Rows under one fixed
+ * adaptively filtered rows (default strategy for blocks of mostly flat rows, else Z_RLE or
+ * Z_FILTERED), which is where it was measured to lose nothing. Rows under one fixed
  * filter keep patterns that only LZ77 matching finds: with Up, Z_RLE made the smooth photograph
  * 43 MB where Z_FILTERED made 24 MB, and unfiltered rows repeat at pixel distances (Z_RLE: page
  * 4.5 MB, zlib's default strategy 0.84 MB). So auto is Z_FILTERED under a fixed filter, and
