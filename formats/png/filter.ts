@@ -149,6 +149,55 @@ export function isFlatRow(cur: Uint8Array, co: number, n: number, bpp: number): 
   return steps >= FLAT_ROW_MIN_STEP * jumps;
 }
 
+/** Writes n filtered bytes of cur[co…] against prev[po…] to out[oo…], for one filter type. */
+type RowFilter = (cur: Uint8Array, co: number, prev: Uint8Array, po: number, n: number, bpp: number, out: Uint8Array, oo: number) => void;
+
+/*
+ * One function per filter type rather than one switch: V8 optimizes a function for the paths it
+ * has run, and the switch was deoptimized each time a row first took another type (--trace-deopt:
+ * "insufficient type feedback"). With the loops indexing subarrays from 0 (below), which V8
+ * compiles tighter than offsets into the whole band, filtering 12 MB of 8-bit RGB takes, warm:
+ * Up 18 ms (was 30), Sub 16 (20), Average 23 (38), Paeth 52 (60). A whole conversion does not
+ * show it: at 2000² the start-up and at 8000² deflate dominate.
+ */
+const filterNone: RowFilter = (cur, co, _prev, _po, n, _bpp, out, oo) => out.set(cur.subarray(co, co + n), oo);
+
+const filterSub: RowFilter = (cur, co, _prev, _po, n, bpp, out, oo) => {
+  const c = cur.subarray(co, co + n);
+  const o = out.subarray(oo, oo + n);
+  const first = Math.min(bpp, n);
+  for (let i = 0; i < first; i++) o[i] = c[i]!;
+  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - c[i - bpp]!;
+};
+
+const filterUp: RowFilter = (cur, co, prev, po, n, _bpp, out, oo) => {
+  const c = cur.subarray(co, co + n);
+  const p = prev.subarray(po, po + n);
+  const o = out.subarray(oo, oo + n);
+  for (let i = 0; i < c.length; i++) o[i] = c[i]! - p[i]!;
+};
+
+const filterAverage: RowFilter = (cur, co, prev, po, n, bpp, out, oo) => {
+  const c = cur.subarray(co, co + n);
+  const p = prev.subarray(po, po + n);
+  const o = out.subarray(oo, oo + n);
+  const first = Math.min(bpp, n);
+  for (let i = 0; i < first; i++) o[i] = c[i]! - (p[i]! >> 1);
+  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - ((c[i - bpp]! + p[i]!) >> 1);
+};
+
+const filterPaeth: RowFilter = (cur, co, prev, po, n, bpp, out, oo) => {
+  const c = cur.subarray(co, co + n);
+  const p = prev.subarray(po, po + n);
+  const o = out.subarray(oo, oo + n);
+  const first = Math.min(bpp, n);
+  for (let i = 0; i < first; i++) o[i] = c[i]! - p[i]!;
+  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - paeth(c[i - bpp]!, p[i]!, p[i - bpp]!);
+};
+
+/** Indexed by filter type (PNG §9.2 Table 9.1). */
+const ROW_FILTERS: readonly RowFilter[] = [filterNone, filterSub, filterUp, filterAverage, filterPaeth];
+
 /**
  * Write one filtered row: out[oo] = type, then n filtered bytes of cur[co…] against the previous
  * row prev[po…] (all zeros above the first row, PNG §9.2).
@@ -164,28 +213,8 @@ export function filterRow(
   out: Uint8Array,
   oo: number,
 ): void {
-  out[oo++] = type;
-  const first = Math.min(bpp, n);
-  switch (type) {
-    case FILTER_NONE:
-      out.set(cur.subarray(co, co + n), oo);
-      break;
-    case FILTER_SUB:
-      for (let i = 0; i < first; i++) out[oo + i] = cur[co + i]!;
-      for (let i = bpp; i < n; i++) out[oo + i] = cur[co + i]! - cur[co + i - bpp]!;
-      break;
-    case FILTER_UP:
-      for (let i = 0; i < n; i++) out[oo + i] = cur[co + i]! - prev[po + i]!;
-      break;
-    case FILTER_AVERAGE:
-      for (let i = 0; i < first; i++) out[oo + i] = cur[co + i]! - (prev[po + i]! >> 1);
-      for (let i = bpp; i < n; i++) out[oo + i] = cur[co + i]! - ((cur[co + i - bpp]! + prev[po + i]!) >> 1);
-      break;
-    case FILTER_PAETH:
-      for (let i = 0; i < first; i++) out[oo + i] = cur[co + i]! - prev[po + i]!;
-      for (let i = bpp; i < n; i++) out[oo + i] = cur[co + i]! - paeth(cur[co + i - bpp]!, prev[po + i]!, prev[po + i - bpp]!);
-      break;
-  }
+  out[oo] = type;
+  ROW_FILTERS[type]!(cur, co, prev, po, n, bpp, out, oo + 1);
 }
 
 /**
