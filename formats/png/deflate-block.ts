@@ -94,6 +94,9 @@ export function deflateBlock(job: BlockJob, scratch?: Uint8Array): BlockResult {
   const options: ZlibOptions = {
     level: job.level,
     finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+    // The whole result in one output chunk: Node's default 16 KiB chunks cost a call into zlib
+    // and a concatenation each.
+    chunkSize: deflatedBound(length),
   };
   if (above > 0) options.dictionary = dictionaryOf(job);
   const strategy = job.strategy === 'auto' && 2 * flatRows >= rows ? constants.Z_DEFAULT_STRATEGY : job.strategy;

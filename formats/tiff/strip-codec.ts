@@ -36,7 +36,8 @@ export function encodeStrip(strip: Uint8Array, rows: number, p: StripParams): Ui
     case 'none':
       return raw;
     case 'deflate':
-      return ownBuffer(deflateSync(raw, { level: p.level }));
+      // The whole strip in one output chunk (Node's default is 16 KiB chunks, each a call and a copy).
+      return ownBuffer(deflateSync(raw, { level: p.level, chunkSize: bytes + (bytes >> 10) + 64 }));
     case 'lzw': {
       const out = scratchOf(lzwBound(bytes));
       return out.slice(0, lzwEncode(raw, bytes, out));
