@@ -135,6 +135,33 @@ describe('BMP writer', () => {
     await assert.rejects(writer.beginPage({ layout: l }, l), isCode('E_UNSUPPORTED', 'one page'));
   });
 
+  it('a band write that fails (the next band is stored meanwhile) fails the page with the sink\'s error, never unhandled', async () => {
+    const l = layout({ width: 5, height: 12, colorModel: 'rgb', channels: 3 });
+    for (const failing of [1, 2, 3]) {
+      // Positional write number `failing` (1 = the headers) fails a little later, as a disk would.
+      class FailingSink extends MemorySink {
+        writes = 0;
+        override writeAt(data: Uint8Array, pos: number): Promise<void> {
+          if (++this.writes !== failing) return super.writeAt(data, pos);
+          return new Promise((_, reject) => setTimeout(() => reject(new RasterError('E_IO', `write ${failing} failed`)), 1));
+        }
+      }
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown) => unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        // Rows come slowly, so a write fails while no call of the writer is waiting on it.
+        const page = memoryPage(l, pseudoRandomBytes(15 * 12, 5));
+        const slow: PageReader = { info: page.info, readRows: (dst, max) => new Promise((r) => setTimeout(r, 10)).then(() => page.readRows(dst, max)) };
+        await assert.rejects(encodeToSink(bmpEncoder, new FailingSink('<failing>'), [slow], {}, 4), isCode('E_IO', `write ${failing} failed`));
+        await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+      assert.deepEqual(unhandled, [], `write ${failing}`);
+    }
+  });
+
   it(
     'writes the whole file to stdout through the spool',
     async () => {
