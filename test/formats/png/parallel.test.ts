@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { adler32, adler32Combine } from '../../../formats/png/adler32.js';
 import { makePngEncoder } from '../../../formats/png/index.js';
 import { ParallelDeflate } from '../../../formats/png/parallel-deflate.js';
+import { isFlatRow } from '../../../formats/png/filter.js';
 import { RasterError } from '../../../src/errors.js';
 import { ByteSink } from '../../../src/io/byte-sink.js';
 import { rowBytes, type PixelLayout } from '../../../src/model.js';
@@ -85,6 +86,24 @@ test('many blocks on two workers and many IDAT chunks give one valid stream with
     assert.ok(idats.slice(0, -1).every((c) => c.data.length === idatBytes), `IDAT chunks of ${idatBytes} bytes`);
     assert.ok(idats.at(-1)!.data.length <= idatBytes);
     inflateSync(Buffer.concat(idats.map((c) => c.data))); // checks the combined Adler-32
+  }
+});
+
+test('a page of flat rows (filter None) and textured rows cut into many blocks decodes exactly: the dictionary of every block is rebuilt with the same per-row choice', async () => {
+  const l = layout({ width: 800, height: 240, channels: 3, colorModel: 'rgb' });
+  const rb = rowBytes(l);
+  const pixels = new Uint8Array(rb * l.height).fill(255);
+  const marks = pseudoRandomBytes(12, 9);
+  const texture = texturedRgb(800, 240).pixels;
+  for (let y = 0; y < l.height; y++) {
+    if (y % 40 >= 30) pixels.set(texture.subarray(y * rb, (y + 1) * rb), y * rb); // rows the predictors get
+    else if (y % 7 !== 0) for (let x = 20; x < 380; x += 60) pixels.set(marks, y * rb + x * 3); // flat rows (checked below)
+  }
+  const flat = Array.from({ length: l.height }, (_, y) => isFlatRow(pixels, y * rb, rb, 3)).filter(Boolean).length;
+  assert.ok(flat > 150, `${flat} flat rows`);
+  for (const blockBytes of [rb * 3, 7000]) {
+    const png = await encodeToBuffer(makePngEncoder({ blockBytes, workers: 2, idatBytes: 4096 }), [memoryPage(l, pixels)], { level: 6 }, 17);
+    assert.deepEqual(decodeWithPngjs(png).samples, samplesOf(l, pixels), `blocks of ${blockBytes} bytes`);
   }
 });
 
