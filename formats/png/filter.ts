@@ -133,6 +133,7 @@ export function chooseFilter(cur: Uint8Array, co: number, prev: Uint8Array, po: 
 export function isFlatRow(cur: Uint8Array, co: number, n: number, bpp: number): boolean {
   const stride = bpp * SAMPLE_STEP;
   const sampled = Math.max(0, Math.floor((n - bpp) / stride)) * bpp;
+  if (sampled === 0) return false; // a row narrower than the sampling step: leave it to the heuristic
   const allowed = Math.floor(sampled * (1 - FLAT_ROW_SHARE));
   let differing = 0;
   let jumps = 0;
