@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { makePngEncoder, pngEncoder } from '../../../formats/png/index.js';
-import { FILTER_NONE, FILTER_UP } from '../../../formats/png/filter.js';
+import { FILTER_NONE, FILTER_UP, SAMPLE_STEP, isFlatRow } from '../../../formats/png/filter.js';
 import { RasterError } from '../../../src/errors.js';
 import { ByteSink } from '../../../src/io/byte-sink.js';
 import { rowBytes, type PageInfo, type PixelLayout } from '../../../src/model.js';
@@ -204,6 +204,10 @@ test('adaptive filtering gives flat rows (a page: white with sparse marks) filte
     assert.equal(types[y], !marked && blankAbove ? FILTER_UP : FILTER_NONE, `row ${y}`);
   }
   assert.deepEqual(await png(page, pagePixels, 'auto'), await png(page, pagePixels, 'default'));
+  // A plain row is flat; one too narrow to sample is left to the heuristic.
+  const white = (pixels: number) => new Uint8Array(3 * pixels).fill(255);
+  assert.equal(isFlatRow(white(SAMPLE_STEP + 1), 0, 3 * (SAMPLE_STEP + 1), 3), true);
+  assert.equal(isFlatRow(white(SAMPLE_STEP), 0, 3 * SAMPLE_STEP, 3), false);
   // Runs of 20 equal pixels with steps of 1 (as in an upscaled smooth photograph): 95 % of the
   // bytes equal their left neighbours, but the steps are small, so these rows are not flat.
   const smooth = layout({ width: 600, height: 60, channels: 3, colorModel: 'rgb' });
