@@ -9,6 +9,18 @@ import { RasterStream, type StreamFormat } from './raster-stream.js';
 import { cupsStreamKind, isUrf, KNOWN_SYNCS, URF_FILE_HEADER_BYTES, URF_PAGE_HEADER_BYTES } from './sync.js';
 import { parseUrfPageHeader, URF_COLOR_SPACES, URF_FIELD_OFFSETS, urfDims } from './urf-header.js';
 
+/** The URF header field that an error about each CUPS geometry field points at. */
+const URF_FIELD_OF: Record<keyof RasterDims, keyof typeof URF_FIELD_OFFSETS> = {
+  cupsWidth: 'width',
+  cupsHeight: 'height',
+  cupsBitsPerColor: 'bitsPerPixel',
+  cupsBitsPerPixel: 'bitsPerPixel',
+  cupsBytesPerLine: 'width',
+  cupsColorOrder: 'colorSpace',
+  cupsColorSpace: 'colorSpace',
+  cupsNumColors: 'colorSpace',
+};
+
 /** HWResolution → dpi, when both are set. */
 function dpi(x: number | undefined, y: number | undefined): { x: number; y: number } | undefined {
   return x && y ? { x, y } : undefined;
@@ -69,20 +81,10 @@ export async function openUrf(src: ByteSource): Promise<RasterStream> {
           offset: offset + URF_FIELD_OFFSETS.colorSpace,
           actual: h.colorSpace,
         });
-      const urfField: Record<keyof RasterDims, keyof typeof URF_FIELD_OFFSETS> = {
-        cupsWidth: 'width',
-        cupsHeight: 'height',
-        cupsBitsPerColor: 'bitsPerPixel',
-        cupsBitsPerPixel: 'bitsPerPixel',
-        cupsBytesPerLine: 'width',
-        cupsColorOrder: 'colorSpace',
-        cupsColorSpace: 'colorSpace',
-        cupsNumColors: 'colorSpace',
-      };
       const resolution = dpi(h.resolution, h.resolution);
       return {
         dims,
-        at: (f) => offset + URF_FIELD_OFFSETS[urfField[f]],
+        at: (f) => offset + URF_FIELD_OFFSETS[URF_FIELD_OF[f]],
         json: { ...h, colorSpaceName: URF_COLOR_SPACES[h.colorSpace]!.name },
         ...(resolution ? { resolution } : {}),
       };

@@ -55,7 +55,6 @@ export class RasterStream implements DecodedInput {
 
   async *pages(): AsyncIterable<PageReader> {
     let page: CupsPageReader | undefined;
-    // A stream spooled for a planar page stays the same ByteSource, closed by its owner.
     for (;;) {
       if (page) await page.skipRest();
       if (await this.reader.atEnd()) return;
@@ -94,7 +93,7 @@ export class RasterStream implements DecodedInput {
     const kept = r.unread();
     const keptAt = r.position;
     const spoolAt = keptAt + kept.length;
-    const spooled = await this.src.toSeekable();
+    await this.src.toSeekable();
     const read: PositionalRead = async (dst, off, len, pos) => {
       let done = 0;
       if (pos < spoolAt) {
@@ -103,7 +102,7 @@ export class RasterStream implements DecodedInput {
         done = Math.max(0, Math.min(len, kept.length - i));
         dst.set(kept.subarray(i, i + done), off);
       }
-      if (done < len) done += await spooled.readAt(dst, off + done, len - done, pos + done);
+      if (done < len) done += await this.src.readAt(dst, off + done, len - done, pos + done);
       return done;
     };
     this.seekable = read;

@@ -117,18 +117,19 @@ async function* pagesOf(
   notices: string[],
   dataBytes: number,
 ): AsyncGenerator<PageReader> {
-  // Fortran order: the seekable source (stdin spooled on the first row asked for) and its gather.
-  let seekable: Promise<ByteSource> | undefined;
+  // Fortran order: the gather, made on the first row asked for (stdin is spooled to a temp file then).
   let gather: FortranGather | undefined;
-  const fortranGather = async (page: number): Promise<FortranGather> => {
-    const s = await (seekable ??= src.toSeekable());
-    s.page = page;
+  const fortranGather = async (): Promise<FortranGather> => {
     if (gather) return gather;
-    checkDataSize(s, h, dataBytes);
+    await src.toSeekable();
+    checkDataSize(src, h, dataBytes);
     const array = { dataOffset: h.dataOffset, pages: g.pages, height: g.height, width: g.width, channels: g.channels, itemSize: h.dtype.itemSize };
-    return (gather = new FortranGather(s, array));
+    return (gather = new FortranGather(src, array));
   };
   const elementRowBytes = g.width * g.channels * h.dtype.itemSize;
+  // Bool rows are read as bytes into one scratch shared by every page, then packed to bits.
+  const samples = g.width * g.channels;
+  const boolScratch = h.dtype.bool ? new Uint8Array(Math.max(1, Math.min(g.height, Math.floor(BOOL_SCRATCH_BYTES / samples))) * samples) : undefined;
   for (let n = 0; n < g.pages; n++) {
     src.page = n + 1;
     const info: PageInfo = {
@@ -137,9 +138,9 @@ async function* pagesOf(
       ...(n === 0 && notices.length > 0 ? { notices } : {}),
     };
     const rows: ElementRows = h.fortranOrder
-      ? new FortranPageRows(() => fortranGather(n + 1), n, g.height)
+      ? new FortranPageRows(fortranGather, n, g.height)
       : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
-    yield new NpyPage(info, rows, h.dtype.bool);
+    yield new NpyPage(info, rows, boolScratch);
     await rows.skipRest();
   }
 }
@@ -165,25 +166,25 @@ class FortranPageRows implements ElementRows {
 }
 
 class NpyPage implements PageReader {
-  private scratch: Uint8Array | undefined;
+  /** boolScratch: whole rows of byte elements, for a bool array (packed to bits here); else none. */
   constructor(
     readonly info: PageInfo,
     private readonly rows: ElementRows,
-    private readonly bool: boolean,
+    private readonly boolScratch: Uint8Array | undefined,
   ) {}
 
   async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
-    if (!this.bool) return this.rows.readRows(dst, maxRows);
+    const scratch = this.boolScratch;
+    if (!scratch) return this.rows.readRows(dst, maxRows);
     const l = this.info.layout;
     const samples = l.width * l.channels;
     const out = rowBytes(l);
-    const perChunk = Math.max(1, Math.min(l.height, Math.floor(BOOL_SCRATCH_BYTES / samples)));
-    this.scratch ??= new Uint8Array(perChunk * samples);
+    const perChunk = scratch.length / samples;
     let done = 0;
     while (done < maxRows) {
-      const k = await this.rows.readRows(this.scratch, Math.min(perChunk, maxRows - done));
+      const k = await this.rows.readRows(scratch, Math.min(perChunk, maxRows - done));
       if (k === 0) break;
-      packBoolRows(this.scratch, dst.subarray(done * out), k, samples);
+      packBoolRows(scratch, dst.subarray(done * out), k, samples);
       done += k;
     }
     return done;

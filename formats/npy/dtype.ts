@@ -3,7 +3,7 @@
  * `descr` is an array-protocol type string: byte-order character, kind, item size in bytes
  * (numpy `dtype.str`; numpy/lib/format.py `dtype_to_descr`).
  */
-import { endianness } from 'node:os';
+import { nativeOrder } from '../../src/convert/samples.js';
 import type { BitsPerSample, ByteOrder, SampleFormat } from '../../src/model.js';
 
 export interface NpyDtype {
@@ -31,15 +31,13 @@ const SUPPORTED: Readonly<Record<string, Omit<NpyDtype, 'descr' | 'byteOrder'>>>
 };
 
 /** The descr strings accepted, for messages. */
-export const SUPPORTED_DESCRS = "'|b1', '|u1', '|i1', '<u2', '>u2', '<i2', '>i2', '<f4', '>f4' ('=' or '|' for native order)";
+const SUPPORTED_DESCRS = "'|b1', '|u1', '|i1', '<u2', '>u2', '<i2', '>i2', '<f4', '>f4' ('=' or '|' for native order)";
 
 /**
  * An array-protocol type string: optional byte order, kind, optional size, optional datetime unit.
  * Anything matching it is a type numpy could have written; anything else is not a descr at all.
  */
 const TYPESTR = /^([<>=|]?)([biufcmMOSUVa?])(\d*)(\[[A-Za-z0-9]+\])?$/;
-
-const NATIVE: ByteOrder = endianness() === 'LE' ? 'le' : 'be';
 
 export type DescrResult = { ok: NpyDtype } | { unsupported: string } | { invalid: string };
 
@@ -57,7 +55,7 @@ export function parseDescr(descr: string): DescrResult {
     const t = SUPPORTED[key];
     if (t) {
       // '<' and '>' name the order; '=' and (for wider types, as numpy reads it) '|' mean native.
-      const byteOrder: ByteOrder = order === '<' ? 'le' : order === '>' ? 'be' : NATIVE;
+      const byteOrder: ByteOrder = order === '<' ? 'le' : order === '>' ? 'be' : nativeOrder;
       return { ok: { descr, ...t, byteOrder: t.itemSize === 1 ? 'le' : byteOrder } };
     }
   }

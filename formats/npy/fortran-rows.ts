@@ -45,7 +45,7 @@ export interface GatherLimits {
  * read over. 8000×8000×3 u1 (bench/npy-fortran.ts): 4 MiB 113 MB/s at 91 MB peak RSS, 16 MiB
  * 222 MB/s at 102 MB, 32 MiB 227 MB/s at 110 MB (the transposition then costs more than the reads).
  */
-export const DEFAULT_GATHER_LIMITS: GatherLimits = { cacheBytes: 16 * 1024 * 1024, pieceBytes: 256 * 1024 };
+const DEFAULT_GATHER_LIMITS: GatherLimits = { cacheBytes: 16 * 1024 * 1024, pieceBytes: 256 * 1024 };
 /** Positional reads kept in flight (libuv runs them on its thread pool while we transpose). */
 const READS_IN_FLIGHT = 8;
 /** Rows transposed together: their cache rows stay within the TLB while columns are scattered. */

@@ -18,7 +18,7 @@ export interface NpyGeometry {
 }
 
 /** Channels an image axis may have: gray, gray+alpha, RGB, RGBA. */
-export const MAX_CHANNELS = 4;
+const MAX_CHANNELS = 4;
 
 export type ShapeResult = { ok: NpyGeometry } | { unsupported: string };
 

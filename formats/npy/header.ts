@@ -8,7 +8,7 @@ import { RasterError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { parseDescr, type NpyDtype } from './dtype.js';
 import { parseLiteral, showLiteral, type PyValue } from './literal.js';
-import { NPY_MAGIC } from './magic.js';
+import { isNpyMagic } from './magic.js';
 
 
 /**
@@ -57,7 +57,7 @@ export interface NpyHeader {
 export async function readNpyHeader(src: ByteSource): Promise<NpyHeader> {
   const start = src.position;
   const pre = await src.read(8, 'the .npy magic and version');
-  if (!NPY_MAGIC.every((b, i) => pre[i] === b)) {
+  if (!isNpyMagic(pre)) {
     throw src.fail('E_BAD_MAGIC', `not a .npy file: expected magic \\x93NUMPY, found ${hex(pre.subarray(0, 6))}`, { offset: start, field: 'magic' });
   }
   const version = `${pre[6]}.${pre[7]}`;

@@ -4,14 +4,14 @@
  * or Fortran order. See README.md for the shape convention and the limits.
  */
 import type { DecoderPlugin } from '../../src/plugin.js';
-import { NPY_MAGIC } from './magic.js';
+import { NPY_MAGIC, isNpyMagic } from './magic.js';
 
 export const npyDecoder: DecoderPlugin = {
   name: 'npy',
   description: 'numpy .npy array (2-D to 4-D; bool, u1, i1, u2, i2, f4; C or Fortran order)',
   extensions: ['.npy'],
   magicBytes: NPY_MAGIC.length,
-  sniff: (head) => head.length >= NPY_MAGIC.length && NPY_MAGIC.every((b, i) => head[i] === b),
+  sniff: isNpyMagic,
   // Loaded on first use, so that the CLI starts fast.
   open: async (src) => (await import('./decoder.js')).openNpy(src),
 };

@@ -24,7 +24,7 @@ export function frameChunk(buf: Uint8Array, type: string, dataLength: number): U
 }
 
 /** A whole chunk holding a copy of data. */
-export function chunk(type: string, data: Uint8Array): Uint8Array {
+function chunk(type: string, data: Uint8Array): Uint8Array {
   const buf = new Uint8Array(CHUNK_OVERHEAD + data.length);
   buf.set(data, 8);
   return frameChunk(buf, type, data.length);

@@ -1,10 +1,11 @@
 /**
  * One block of the pigz-style parallel zlib stream: filter a run of whole rows, checksum the
  * filtered bytes and compress them as raw deflate that can be concatenated with its neighbours.
- * Pure and synchronous; it runs in a worker thread (deflate-worker.ts) or, for an image of a few
+ * Pure and synchronous; it runs in a worker thread (deflate-task.ts) or, for an image of a few
  * blocks, on the calling thread.
  */
 import { constants, deflateRawSync, type ZlibOptions } from 'node:zlib';
+import { deflateBound } from '../../src/deflate-bound.js';
 import { adler32 } from './adler32.js';
 import { filterRows, type FilterMode } from './filter.js';
 
@@ -28,6 +29,12 @@ export type BlockStrategy = number | 'auto';
  */
 const AUTO_RECOMPRESS_BELOW = 0.03;
 
+/**
+ * The filtered bytes of the current block, kept from block to block on each thread (rather than
+ * fault in fresh memory per block); nothing holds them once deflateBlock returns.
+ */
+let scratch = new Uint8Array(0);
+
 /** Everything a block needs; plain data so that it crosses postMessage. */
 export interface BlockJob {
   /** This block's raw rows, rowBytes each. */
@@ -45,7 +52,7 @@ export interface BlockJob {
   /** Last block: end the deflate stream (Z_FINISH) instead of byte-aligning it (Z_SYNC_FLUSH). */
   final: boolean;
   /**
-   * Where a worker puts the result when it fits (at least deflatedBound(rows) bytes, so nearly
+   * Where a worker puts the result when it fits (at least deflateBound(rows) bytes, so nearly
    * always): it travels there and back and is reused, so the calling thread gets no new buffer per
    * block to leave for its garbage collector.
    */
@@ -63,11 +70,6 @@ export interface BlockResult {
   rows: Uint8Array;
 }
 
-/** Bytes that deflating `filteredBytes` can take at most, flush markers included (zlib's deflateBound, rounded up). */
-export function deflatedBound(filteredBytes: number): number {
-  return filteredBytes + (filteredBytes >> 10) + 64;
-}
-
 /**
  * Raw rows above a block that its compressor needs: enough to rebuild the last WINDOW filtered
  * bytes before it, plus the row above those as their predictor.
@@ -80,23 +82,23 @@ export function historyRows(rowBytes: number): number {
  * Filter, checksum and deflate one block. Every block but the last ends with a sync flush (an
  * empty stored block, RFC 1951 §3.2.4) so that the next block's data starts on a byte boundary;
  * each block is primed with the 32 KiB of filtered stream before it, so the ratio matches one
- * continuous stream apart from the flush points (as pigz does). `scratch`, when large enough,
- * holds the filtered bytes (a worker reuses one rather than fault in fresh memory per block).
+ * continuous stream apart from the flush points (as pigz does).
  */
-export function deflateBlock(job: BlockJob, scratch?: Uint8Array): BlockResult {
+export function deflateBlock(job: BlockJob): BlockResult {
   const rb = job.rowBytes;
   const rows = job.rows.length / rb;
   const above = job.history.length / rb;
   const prev = above > 0 ? job.history.subarray((above - 1) * rb) : new Uint8Array(rb);
   const length = rows * (rb + 1);
-  const filtered = scratch && scratch.length >= length ? scratch.subarray(0, length) : new Uint8Array(length);
+  if (scratch.length < length) scratch = new Uint8Array(length);
+  const filtered = scratch.subarray(0, length);
   const flatRows = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter, filtered, 0);
   const options: ZlibOptions = {
     level: job.level,
     finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
     // The whole result in one output chunk: Node's default 16 KiB chunks cost a call into zlib
     // and a concatenation each.
-    chunkSize: deflatedBound(length),
+    chunkSize: deflateBound(length),
   };
   if (above > 0) options.dictionary = dictionaryOf(job);
   const strategy = job.strategy === 'auto' && 2 * flatRows >= rows ? constants.Z_DEFAULT_STRATEGY : job.strategy;

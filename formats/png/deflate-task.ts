@@ -6,14 +6,9 @@ import type { TaskRef, WorkerPool, WorkerTask } from '../../src/workers/pool.js'
 import { resultInto } from '../../src/workers/result-buffers.js';
 import { deflateBlock, type BlockJob, type BlockResult } from './deflate-block.js';
 
-/** Filtered bytes of the current block, kept from block to block in each worker. */
-let scratch = new Uint8Array(0);
-
 /** Runs in a worker: filter and deflate one block. */
 export const deflateBlockTask: WorkerTask<BlockJob, BlockResult> = (job) => {
-  const need = (job.rows.length / job.rowBytes) * (job.rowBytes + 1);
-  if (scratch.length < need) scratch = new Uint8Array(need);
-  const result = deflateBlock(job, scratch);
+  const result = deflateBlock(job);
   const deflated = resultInto(result.deflated, job.out);
   return { result: { ...result, deflated }, transfer: [deflated.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer] };
 };

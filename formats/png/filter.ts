@@ -40,8 +40,8 @@ export const SAMPLE_STEP = 8;
  * (29.82 → 30.67 MB); taking the share between sampled pixels too lost most of the page's gain
  * (1016 KB). A share of 0.5 made many smooth rows flat.
  */
-export const FLAT_ROW_SHARE = 0.9;
-export const FLAT_ROW_MIN_STEP = 8;
+const FLAT_ROW_SHARE = 0.9;
+const FLAT_ROW_MIN_STEP = 8;
 
 /** |v| of a filtered byte read as a signed byte, indexed by (difference + 255). */
 const SIGNED_ABS = new Uint8Array(511);

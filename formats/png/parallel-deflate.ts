@@ -9,7 +9,8 @@
 import { constants } from 'node:zlib';
 import { RasterError } from '../../src/errors.js';
 import { adler32Combine } from './adler32.js';
-import { deflateBlock, deflatedBound, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
+import { deflateBound } from '../../src/deflate-bound.js';
+import { deflateBlock, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
 import { sharedWorkerPool } from '../../src/workers/pool.js';
 import { ResultBuffers } from '../../src/workers/result-buffers.js';
 import { deflateBlockOnPool } from './deflate-task.js';
@@ -42,7 +43,7 @@ export class ParallelDeflate {
   private blockRows = 0;
   /** Block buffers back from the compressors, for the next blocks. */
   private readonly spare: Uint8Array[] = [];
-  /** Buffers for the workers' results (deflatedBound of a block each). */
+  /** Buffers for the workers' results (deflateBound of a block each). */
   private readonly results: ResultBuffers;
   /** The last keepRows (or fewer) raw rows before the current block. */
   private history: Uint8Array = new Uint8Array(0);
@@ -60,7 +61,7 @@ export class ParallelDeflate {
     this.rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
     this.block = new Uint8Array(this.rowsPerBlock * s.rowBytes);
-    this.results = new ResultBuffers(deflatedBound(this.rowsPerBlock * (s.rowBytes + 1)));
+    this.results = new ResultBuffers(deflateBound(this.rowsPerBlock * (s.rowBytes + 1)));
     this.inline = s.workers === 0 || s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
     // Two blocks per worker keep every worker fed while the oldest result is written out.
     const workers = Math.min(s.workers, sharedWorkerPool().size);
@@ -166,7 +167,8 @@ export class ParallelDeflate {
     const r = await this.queue.shift()!;
     this.adler = adler32Combine(this.adler, r.adler, r.length);
     const buffer = new Uint8Array(r.rows.buffer);
-    if (buffer.length === this.block.length) this.spare.push(buffer);
+    // Compared with the block size, not this.block, which is detached once the last block is sent.
+    if (buffer.length === this.rowsPerBlock * this.s.rowBytes) this.spare.push(buffer);
     await this.out(r.deflated);
     this.results.giveBack(r.deflated);
   }

@@ -28,12 +28,12 @@ export const rawDecoder: DecoderPlugin = {
     planar: { type: 'boolean', describe: 'raw input: each channel stored as its own plane' },
     minIsWhite: { type: 'boolean', describe: 'raw input: gray samples are ink (0 = white), as 1-bit fax/print data' },
   },
-  async open(source: ByteSource, options: Options): Promise<DecodedInput> {
+  async open(src: ByteSource, options: Options): Promise<DecodedInput> {
     const g = parseGeometry(options);
-    const height = g.height ?? deriveHeight(g, source);
-    const pageCount = countPages(g, height, source.size, source.name);
+    const height = g.height ?? deriveHeight(g, src);
+    const pageCount = countPages(g, height, src.size, src.name);
     // Planar pages are gathered with positional reads; a stream is spooled to a temp file first.
-    const src = g.planar ? await source.toSeekable() : source;
+    if (g.planar) await src.toSeekable();
     src.page = undefined;
     await src.skip(g.offset, `the ${g.offset}-byte header given by --offset`);
     return {

@@ -98,7 +98,8 @@ class TiffWriter implements ImageWriter {
     };
     const geometry = { rowBytes: rb, rowsPerStrip, height: layout.height };
     let strips: StripWriter;
-    if (params.compression === 'none' && predictor === 'none') {
+    // Uncompressed means no predictor too (parseTiffOptions): the rows go out as they are.
+    if (params.compression === 'none') {
       strips = new DirectStrips(this.sink, geometry);
     } else if (stripCount >= this.tuning.parallelMinStrips) {
       const pool = sharedWorkerPool();

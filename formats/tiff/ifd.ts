@@ -47,11 +47,19 @@ function valueBytes(e: IfdEntry): number {
   return valueCount(e) * TYPE_SIZE[e.type]!;
 }
 
-/** Bytes an IFD with these entries occupies, its out-of-line values included. */
-export function ifdSize(entries: readonly IfdEntry[], big: boolean): number {
+/** Entries in ascending tag order (TIFF 6.0 §2), the order they and their values are written in. */
+function inTagOrder(entries: readonly IfdEntry[]): IfdEntry[] {
+  return [...entries].sort((a, b) => a.tag - b.tag);
+}
+
+/**
+ * Bytes an IFD with these entries occupies, its out-of-line values included: laid out in the order
+ * writeIfd writes them, since the alignment padding between values depends on it.
+ */
+function ifdSize(entries: readonly IfdEntry[], big: boolean): number {
   const v = variant(big);
   let size = COUNT_BYTES[v] + entries.length * ENTRY_BYTES[v] + OFFSET_BYTES[v];
-  for (const e of entries) {
+  for (const e of inTagOrder(entries)) {
     const n = valueBytes(e);
     if (n > INLINE_BYTES[v]) size = align(size, ALIGN[v]) + n;
   }
@@ -108,7 +116,7 @@ export function writeIfd(
   const le = littleEndian;
   const putCount = (pos: number, n: number) =>
     big ? dv.setBigUint64(pos - bufStart, BigInt(n), le) : dv.setUint32(pos - bufStart, n, le);
-  const sorted = [...entries].sort((a, b) => a.tag - b.tag);
+  const sorted = inTagOrder(entries);
   let p = at;
   big ? dv.setBigUint64(p - bufStart, BigInt(sorted.length), le) : dv.setUint16(p - bufStart, sorted.length, le);
   p += COUNT_BYTES[v];

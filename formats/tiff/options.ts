@@ -5,12 +5,11 @@
 import { RasterError } from '../../src/errors.js';
 import type { PixelLayout } from '../../src/model.js';
 import type { OptionSpecs, Options } from '../../src/plugin.js';
+import { ZLIB_LEVEL_OPTION, choiceOf, zlibLevel } from '../../src/option-values.js';
 import { COMPRESSION_CODE, PREDICTOR_CODE, type Compression, type Predictor } from './tags.js';
 
 const COMPRESSIONS = Object.keys(COMPRESSION_CODE) as Compression[];
 const PREDICTORS = Object.keys(PREDICTOR_CODE) as Predictor[];
-/** zlib's default level (Z_DEFAULT_COMPRESSION), which libtiff also uses unless told otherwise. */
-const DEFAULT_LEVEL = 6;
 
 // Defaults are applied in code rather than declared: `compression` and `level` may be shared with
 // other encoders, and a declared default would be passed to all of them.
@@ -24,7 +23,7 @@ export const tiffOptionSpecs: OptionSpecs = {
     type: 'boolean',
     describe: 'write BigTIFF even when the file stays below 4 GiB (it is chosen automatically above)',
   },
-  level: { type: 'number', describe: 'zlib compression level 0–9 (PNG, deflate TIFF)' },
+  level: ZLIB_LEVEL_OPTION,
   predictor: {
     type: 'string',
     describe:
@@ -45,25 +44,16 @@ function badOption(field: string, detail: string, actual: unknown): RasterError 
   return new RasterError('E_BAD_OPTION', detail, { field, actual: String(actual) });
 }
 
-function choice<T extends string>(options: Options, field: string, allowed: readonly T[]): T | undefined {
-  const v = options[field];
-  if (v === undefined) return undefined;
-  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  throw badOption(field, `--${field} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`, v);
-}
-
 /**
  * Read and check the TIFF options from the shared option bag.
  * @throws RasterError E_BAD_OPTION for a value out of range, or a predictor without deflate/lzw.
  */
 export function parseTiffOptions(options: Options): TiffOptions {
-  const compression = choice(options, 'compression', COMPRESSIONS) ?? 'none';
-  const predictor = choice(options, 'predictor', PREDICTORS);
+  const compression = choiceOf(options, 'compression', COMPRESSIONS) ?? 'none';
+  const predictor = choiceOf(options, 'predictor', PREDICTORS);
   const bigtiff = options['bigtiff'] ?? false;
   if (typeof bigtiff !== 'boolean') throw badOption('bigtiff', `--bigtiff is a switch (true or false), got ${JSON.stringify(bigtiff)}`, bigtiff);
-  const level = options['level'] ?? DEFAULT_LEVEL;
-  if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 9)
-    throw badOption('level', `--level must be a whole number from 0 to 9 (got ${JSON.stringify(level)})`, level);
+  const level = zlibLevel(options);
   // Of the compressions written here, libtiff applies a predictor with LZW and deflate only (those
   // codecs call TIFFPredictorInit); with the others a reader would return differenced samples.
   if (predictor !== undefined && predictor !== 'none' && compression !== 'deflate' && compression !== 'lzw')

@@ -42,7 +42,7 @@ import {
   type Predictor,
 } from './tags.js';
 
-export const SOFTWARE = 'raster2img';
+const SOFTWARE = 'raster2img';
 
 /** What the IFD of a written page says. */
 export interface PageRecord {
@@ -112,7 +112,7 @@ function validDpi(x: number): boolean {
  * x as [numerator, denominator], both 32-bit: exact for whole numbers, otherwise the closest
  * continued-fraction convergent whose terms fit (72.5 → 145/2, 1/3 → 1/3).
  */
-export function toRational(x: number): [number, number] {
+function toRational(x: number): [number, number] {
   let [p0, q0, p1, q1] = [0, 1, 1, 0]; // convergents p/q, previous and current
   let r = x;
   for (let i = 0; i < 64; i++) {

@@ -8,10 +8,8 @@
  *   samples is split into byte planes, most significant byte first whatever the file's byte
  *   order, then the bytes are differenced horizontally (libtiff tif_predict.c fpDiff).
  */
-import { endianness } from 'node:os';
+import { nativeOrder, swapOrder } from '../../src/convert/samples.js';
 import type { Predictor } from './tags.js';
-
-const NATIVE_LE = endianness() === 'LE';
 
 /** What a predictor needs to know about the rows of a strip. */
 export interface RowShape {
@@ -34,15 +32,15 @@ function horizontalDifference(strip: Uint8Array, rows: number, s: RowShape): voi
     return;
   }
   // Wide samples: difference their values in native order, then put them back in file order.
-  const data = Buffer.from(strip.buffer, strip.byteOffset, bytes);
-  const swap = s.littleEndian !== NATIVE_LE;
-  const wide = s.bitsPerSample === 16;
-  if (swap) wide ? data.swap16() : data.swap32();
-  const view = wide
-    ? new Uint16Array(strip.buffer, strip.byteOffset, bytes / 2)
-    : new Uint32Array(strip.buffer, strip.byteOffset, bytes / 4);
+  const data = strip.subarray(0, bytes);
+  const fileOrder = s.littleEndian ? 'le' : 'be';
+  swapOrder(data, s.bitsPerSample, fileOrder, nativeOrder);
+  const view =
+    s.bitsPerSample === 16
+      ? new Uint16Array(strip.buffer, strip.byteOffset, bytes / 2)
+      : new Uint32Array(strip.buffer, strip.byteOffset, bytes / 4);
   differenceRows(view, rows, s.rowBytes / (s.bitsPerSample / 8), s.samplesPerPixel);
-  if (swap) wide ? data.swap16() : data.swap32();
+  swapOrder(data, s.bitsPerSample, nativeOrder, fileOrder);
 }
 
 /** x[i] −= x[i − stride] along each row, right to left; the typed array does the modulo. */

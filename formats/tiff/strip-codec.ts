@@ -1,8 +1,10 @@
 /**
  * encodeStrip: predictor then compression for one strip, synchronously. The same function runs on
- * the main thread (small pages) and in the strip workers (strip-worker.ts).
+ * the main thread (small pages) and in the strip workers (strip-task.ts). Uncompressed strips never
+ * come here: DirectStrips writes the caller's rows as they are.
  */
 import { deflateSync } from 'node:zlib';
+import { deflateBound } from '../../src/deflate-bound.js';
 import { lzwBound, lzwEncode } from './lzw.js';
 import { packBits, packBitsBound } from './packbits.js';
 import { applyPredictor, type RowShape } from './predictor.js';
@@ -24,9 +26,8 @@ function scratchOf(bytes: number): Uint8Array {
 }
 
 /**
- * Encode the first `rows` rows of strip. The strip itself may be modified (predictor) and, when
- * nothing else is to be done, returned as is; otherwise the result owns its whole ArrayBuffer
- * (it can be transferred to another thread).
+ * Encode the first `rows` rows of strip (modified in place by the predictor). The result is in a
+ * buffer no later call reuses.
  */
 export function encodeStrip(strip: Uint8Array, rows: number, p: StripParams): Uint8Array {
   const bytes = rows * p.rowBytes;
@@ -34,10 +35,10 @@ export function encodeStrip(strip: Uint8Array, rows: number, p: StripParams): Ui
   applyPredictor(raw, rows, p.predictor, p);
   switch (p.compression) {
     case 'none':
-      return raw;
+      throw new RangeError('uncompressed strips are written by DirectStrips, not encoded');
     case 'deflate':
       // The whole strip in one output chunk (Node's default is 16 KiB chunks, each a call and a copy).
-      return ownBuffer(deflateSync(raw, { level: p.level, chunkSize: bytes + (bytes >> 10) + 64 }));
+      return deflateSync(raw, { level: p.level, chunkSize: deflateBound(bytes) });
     case 'lzw': {
       const out = scratchOf(lzwBound(bytes));
       return out.slice(0, lzwEncode(raw, bytes, out));
@@ -47,9 +48,4 @@ export function encodeStrip(strip: Uint8Array, rows: number, p: StripParams): Ui
       return out.slice(0, packBits(raw, p.rowBytes, rows, out));
     }
   }
-}
-
-/** b itself if it spans its whole ArrayBuffer, else a copy that does (small zlib outputs are pooled). */
-function ownBuffer(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 }

@@ -24,8 +24,7 @@ export interface StripDone {
 
 /** Runs in a worker: encode the strip, hand back the strip buffer and the encoded bytes. */
 export const encodeStripTask: WorkerTask<StripJob, StripDone> = ({ strip, rows, params, out }) => {
-  // Uncompressed, the encoded bytes are the strip itself, which goes back on its own.
-  const data = resultInto(encodeStrip(new Uint8Array(strip), rows, params), out, [strip]);
+  const data = resultInto(encodeStrip(new Uint8Array(strip), rows, params), out);
   return { result: { strip, data }, transfer: [strip, data.buffer as ArrayBuffer] };
 };
 

@@ -325,8 +325,8 @@ export class ByteSource {
    * unlinked temp file (bounded memory; disk holds the data). The source switches to that file in
    * place, so every holder of it (and its close()) sees the seekable one; positions are preserved.
    */
-  async toSeekable(): Promise<ByteSource> {
-    if (this.backend.seekable) return this;
+  async toSeekable(): Promise<void> {
+    if (this.backend.seekable) return;
     const dir = await mkdtemp(join(tmpdir(), 'raster2img-spool-'));
     const path = join(dir, 'stdin');
     let fh: FileHandle;
@@ -359,7 +359,6 @@ export class ByteSource {
     this.bufStart = base;
     this.bufLen = 0;
     this.eof = false;
-    return this;
   }
 
   async close(): Promise<void> {

@@ -22,14 +22,14 @@ export class ResultBuffers {
 
 /**
  * The worker's side: `result` as a view of `out` when it fits, else in a buffer of its own that can
- * be transferred (a copy when it is a slice of a bigger buffer, such as Node's Buffer pool, or lies
- * in one of `taken`, buffers transferred already).
+ * be transferred (a copy when it is a slice of a bigger buffer, such as Node's Buffer pool or an
+ * output chunk zlib did not fill).
  */
-export function resultInto(result: Uint8Array, out: Uint8Array | undefined, taken: ArrayBufferLike[] = []): Uint8Array {
+export function resultInto(result: Uint8Array, out: Uint8Array | undefined): Uint8Array {
   if (out && result.length <= out.length) {
     out.set(result);
     return out.subarray(0, result.length);
   }
-  const own = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength && !taken.includes(result.buffer);
+  const own = result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
   return own ? result : result.slice();
 }

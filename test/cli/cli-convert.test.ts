@@ -5,23 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli, CLI } from '../helpers/cli.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const ROSE = join(process.cwd(), 'samples', 'raw', 'rose-bgra8.raw');
 const ROSE_ARGS = ['--width', '70', '--height', '46', '--layout', 'bgra'];
 const JOB = join(process.cwd(), 'samples', 'cups-raster', 'rgb8-v2.ras');
 
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'r2i-e2e-'));
-  try {
-    await f(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (f: (dir: string) => Promise<void>) => withTempDir('r2i-e2e-', f);
 
 test('--out - writes the same bytes to stdout as to a file (seeking formats are spooled)', () =>
   withDir(async (dir) => {

@@ -5,14 +5,14 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makePngEncoder } from '../../../formats/png/index.js';
 import { PNG_FILTERS, PNG_STRATEGIES } from '../../../formats/png/options.js';
 import { rowBytes, type BitsPerSample, type PixelLayout } from '../../../src/model.js';
 import { encodeToFile, layout, memoryPage, pseudoRandomBytes } from '../../helpers/pages.js';
 import { SYSTEM_PYTHON, hasCommand, hasPythonModules, requireTool, run } from '../../helpers/tools.js';
+import { withTempDir } from '../../helpers/temp-dir.js';
 import { samplesOf } from './png-helpers.js';
 
 // Blocks of at most 4 bytes of rows: every image below is several blocks (at least one row each).
@@ -26,14 +26,7 @@ function pixelsFor(l: PixelLayout, seed: number): Uint8Array {
   return noise.map((v, i) => (i % rb) + Math.floor(i / rb) * 3 + (v & 0x0f));
 }
 
-async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'raster2img-png-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+
 
 /** Encode one page to dir/name.png with the options given. */
 async function writePng(dir: string, name: string, l: PixelLayout, pixels: Uint8Array, options: Record<string, unknown> = {}, dpi?: number) {
@@ -73,7 +66,7 @@ test('Pillow reads a batch of our PNGs sample-exact, with the resolution from pH
     { kind: { channels: 3, colorModel: 'rgb' }, bits: 8, modes: ['RGB'] },
     { kind: { channels: 4, colorModel: 'rgb', alpha: true }, bits: 8, modes: ['RGBA'] },
   ];
-  await withTempDir(async (dir) => {
+  await withTempDir('raster2img-png-', async (dir) => {
     const manifest: { png: string; expected: string; dtype: string; shape: number[]; modes: string[]; dpi: number }[] = [];
     let i = 0;
     for (const c of cases)
@@ -107,7 +100,7 @@ test('Pillow reads a batch of our PNGs sample-exact, with the resolution from pH
 
 test('vips reads 1-bit gray and 16-bit gray+alpha / RGB / RGBA sample-exact', async (t: TestContext) => {
   if (!requireTool(t, hasCommand('vips'), 'vips (libvips-tools)')) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('raster2img-png-', async (dir) => {
     const cases: Partial<PixelLayout>[] = [
       { bitsPerSample: 1 },
       { bitsPerSample: 16, channels: 2, alpha: true, byteOrder: 'be' },
@@ -131,7 +124,7 @@ test('vips reads 1-bit gray and 16-bit gray+alpha / RGB / RGBA sample-exact', as
 
 test('pngcheck finds no error in multi-block, multi-IDAT PNGs of every colour type', async (t: TestContext) => {
   if (!requireTool(t, hasCommand('pngcheck'), 'pngcheck')) return;
-  await withTempDir(async (dir) => {
+  await withTempDir('raster2img-png-', async (dir) => {
     const kinds: Partial<PixelLayout>[] = [
       { bitsPerSample: 1 },
       { bitsPerSample: 4 },

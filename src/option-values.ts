@@ -1,0 +1,41 @@
+/**
+ * Reading encoder options out of the shared option bag, with the errors the CLI prints: the ones
+ * several encoders share (zlib's level, for PNG and deflate TIFF) and choices from a list.
+ */
+import { RasterError } from './errors.js';
+import type { OptionSpec, Options } from './plugin.js';
+
+/** zlib's default level (Z_DEFAULT_COMPRESSION), which libpng and libtiff also use unless told otherwise. */
+export const DEFAULT_ZLIB_LEVEL = 6;
+
+/** The `level` option, declared alike by every encoder that deflates. */
+export const ZLIB_LEVEL_OPTION: OptionSpec = { type: 'number', describe: 'zlib compression level 0–9 (PNG, deflate TIFF)' };
+
+/** The flag a camelCase option key is given on the command line (pngFilter → --png-filter). */
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+}
+
+/** options.level, or DEFAULT_ZLIB_LEVEL. @throws RasterError E_BAD_OPTION unless it is a whole number 0–9. */
+export function zlibLevel(options: Options): number {
+  const level = options['level'] ?? DEFAULT_ZLIB_LEVEL;
+  if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 9)
+    throw new RasterError('E_BAD_OPTION', `--level must be a whole number from 0 to 9 (got ${JSON.stringify(level)})`, {
+      field: 'level',
+      expected: '0–9',
+      actual: String(level),
+    });
+  return level;
+}
+
+/** options[key] if it is one of `allowed`, undefined if absent. @throws RasterError E_BAD_OPTION otherwise. */
+export function choiceOf<T extends string>(options: Options, key: string, allowed: readonly T[]): T | undefined {
+  const v = options[key];
+  if (v === undefined) return undefined;
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  throw new RasterError('E_BAD_OPTION', `${flagOf(key)} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`, {
+    field: key,
+    expected: allowed.join('|'),
+    actual: String(v),
+  });
+}
