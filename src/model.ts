@@ -44,6 +44,16 @@ export interface Resolution {
   y: number;
 }
 
+/**
+ * Pixels per metre for a resolution in dpi (1 inch = 0.0254 m), as BMP and PNG store it, or
+ * undefined when it is not a positive number that rounds to a value from 1 to 2^31−1 (BMP's field
+ * is signed 32-bit; PNG §7.1 caps its four-byte unsigned integers there too).
+ */
+export function pelsPerMeter(dpi: number): number | undefined {
+  const v = Math.round(dpi / 0.0254);
+  return Number.isFinite(v) && v >= 1 && v <= 0x7fffffff ? v : undefined;
+}
+
 /** One page as a decoder describes it before any pixel is read. */
 export interface PageInfo {
   layout: PixelLayout;

@@ -5,7 +5,7 @@
  * All fields are little-endian.
  */
 import { RasterError } from '../../src/errors.js';
-import { describeLayout, type PixelLayout, type Resolution } from '../../src/model.js';
+import { describeLayout, pelsPerMeter, type PixelLayout, type Resolution } from '../../src/model.js';
 
 export const BITMAPFILEHEADER_SIZE = 14;
 export const BITMAPINFOHEADER_SIZE = 40;
@@ -98,15 +98,6 @@ function grayPalette(bitCount: number, minIsWhite: boolean): Uint8Array {
   const levels = new Uint8Array(entries);
   for (let i = 0; i < entries; i++) levels[i] = minIsWhite ? 255 - i * step : i * step;
   return levels;
-}
-
-/**
- * Pixels per metre for a resolution in dpi (1 inch = 0.0254 m), or undefined when it is not a
- * positive number that rounds to a non-zero signed 32-bit value.
- */
-export function pelsPerMeter(dpi: number): number | undefined {
-  const v = Math.round(dpi / 0.0254);
-  return Number.isFinite(v) && v >= 1 && v <= MAX_I32 ? v : undefined;
 }
 
 /**

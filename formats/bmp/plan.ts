@@ -3,10 +3,10 @@
  * BMP stores palette indices (1, 4, 8 bpp), 24-bit BGR or 32-bit BGRA: 8 bits per sample at most.
  */
 import { RasterError } from '../../src/errors.js';
-import { colorChannels, describeLayout, type PageInfo, type PixelLayout } from '../../src/model.js';
+import { colorChannels, describeLayout, pelsPerMeter, type PageInfo, type PixelLayout } from '../../src/model.js';
 import type { EncodePlan, Options } from '../../src/plugin.js';
 import { rgbFallback } from '../../src/convert/rgb-fallback.js';
-import { bmpGeometry, pelsPerMeter } from './header.js';
+import { bmpGeometry } from './header.js';
 
 export const SCALED_16_BIT_NOTICE = 'BMP holds 8 bits per sample: 16-bit samples scaled to 8 bits as round(v/257)';
 

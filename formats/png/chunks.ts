@@ -3,7 +3,7 @@
  * chunks the encoder writes: the signature, IHDR, pHYs and IEND.
  */
 import { crc32 } from 'node:zlib';
-import type { Resolution } from '../../src/model.js';
+import { pelsPerMeter, type Resolution } from '../../src/model.js';
 
 /** PNG §5.2. */
 export const PNG_SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
@@ -50,8 +50,8 @@ export function ihdr(width: number, height: number, bitDepth: number, colorType:
  */
 export function phys(resolution: Resolution | undefined): Uint8Array | undefined {
   if (!resolution) return undefined;
-  const perMetre = [resolution.x, resolution.y].map((dpi) => Math.round(dpi / 0.0254));
-  if (!perMetre.every((v) => Number.isFinite(v) && v >= 1 && v <= 0xffffffff)) return undefined;
+  const perMetre = [resolution.x, resolution.y].map(pelsPerMeter);
+  if (perMetre.includes(undefined)) return undefined;
   const data = new Uint8Array(9);
   const view = new DataView(data.buffer);
   view.setUint32(0, perMetre[0]!);

@@ -146,7 +146,8 @@ test('chunks: signature, IHDR, pHYs in pixels per metre, IDAT…, empty IEND; no
   // 300 dpi = 300 / 0.0254 m = 11811.02 px/m (PNG §11.3.5.3 unit 1 = metre).
   assert.deepEqual([phys.readUInt32BE(0), phys.readUInt32BE(4), phys[8]], [11811, 23622, 1]);
 
-  for (const resolution of [undefined, { x: 0, y: 0 }, { x: Number.NaN, y: 72 }]) {
+  // 60 million dpi is 2.36e9 pixels per metre: past PNG's 2^31−1 (PNG §7.1).
+  for (const resolution of [undefined, { x: 0, y: 0 }, { x: Number.NaN, y: 72 }, { x: 60e6, y: 60e6 }]) {
     const page = memoryPage(resolution ? { layout: l, resolution } : { layout: l }, pixels);
     const types2 = chunksOf(await encodeToBuffer(inline, [page])).map((c) => c.type);
     assert.ok(!types2.includes('pHYs'), `no pHYs for ${JSON.stringify(resolution)}`);
