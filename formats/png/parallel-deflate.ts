@@ -4,7 +4,7 @@
  * worker thread, primed with the 32 KiB of stream before it and ended with a sync flush; the
  * results are emitted in order behind a 2-byte zlib header and followed by the Adler-32 of the
  * whole filtered stream, combined from the blocks' own checksums. At most `maxInFlight` blocks
- * exist at once, so memory does not depend on the image's height.
+ * exist at once (src/workers/ordered-blocks.ts), so memory does not depend on the image's height.
  */
 import { constants } from 'node:zlib';
 import { RasterError } from '../../src/errors.js';
@@ -12,6 +12,7 @@ import { adler32Combine } from './adler32.js';
 import { deflateBound } from '../../src/deflate-bound.js';
 import { deflateBlock, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
 import { sharedWorkerPool } from '../../src/workers/pool.js';
+import { OrderedBlocks } from '../../src/workers/ordered-blocks.js';
 import { ResultBuffers } from '../../src/workers/result-buffers.js';
 import { deflateBlockOnPool } from './deflate-task.js';
 import type { FilterMode } from './filter.js';
@@ -36,36 +37,35 @@ export interface DeflateSettings {
 export type DeflateOutput = (bytes: Uint8Array) => Promise<void>;
 
 export class ParallelDeflate {
-  private readonly rowsPerBlock: number;
   private readonly keepRows: number;
-  private readonly maxInFlight: number;
-  private block: Uint8Array;
-  private blockRows = 0;
-  /** Block buffers back from the compressors, for the next blocks. */
-  private readonly spare: Uint8Array[] = [];
   /** Buffers for the workers' results (deflateBound of a block each). */
   private readonly results: ResultBuffers;
-  /** The last keepRows (or fewer) raw rows before the current block. */
+  /** The last keepRows (or fewer) raw rows before the next block. */
   private history: Uint8Array = new Uint8Array(0);
   private rowsDispatched = 0;
-  private readonly queue: Promise<BlockResult>[] = [];
   /** Adler-32 of the blocks emitted so far (1 = of no bytes). */
   private adler = 1;
   /** Compress on the calling thread: no workers, or too few blocks to pay for starting them. */
   private readonly inline: boolean;
+  private readonly blocks: OrderedBlocks<BlockResult>;
 
   constructor(
     private readonly s: DeflateSettings,
     private readonly out: DeflateOutput,
   ) {
-    this.rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
+    const rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
-    this.block = new Uint8Array(this.rowsPerBlock * s.rowBytes);
-    this.results = new ResultBuffers(deflateBound(this.rowsPerBlock * (s.rowBytes + 1)));
+    this.results = new ResultBuffers(deflateBound(rowsPerBlock * (s.rowBytes + 1)));
     this.inline = s.workers === 0 || s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
     // Two blocks per worker keep every worker fed while the oldest result is written out.
     const workers = Math.min(s.workers, sharedWorkerPool().size);
-    this.maxInFlight = this.inline ? 1 : s.rowBytes > s.blockBytes ? workers : 2 * workers;
+    const maxInFlight = this.inline ? 1 : s.rowBytes > s.blockBytes ? workers : 2 * workers;
+    this.blocks = new OrderedBlocks(s.rowBytes, rowsPerBlock, s.height, maxInFlight, {
+      start: (block, rows) => this.compress(block, rows),
+      take: (r) => this.emit(r),
+      // The rows come back from a worker in a buffer of their own (transferred there and back).
+      blockOf: (r) => new Uint8Array(r.rows.buffer),
+    });
   }
 
   /** Write the zlib header (RFC 1950 §2.2). Call once, before any row. */
@@ -82,7 +82,7 @@ export class ParallelDeflate {
 
   /** Rows received so far. */
   get rows(): number {
-    return this.rowsDispatched + this.blockRows;
+    return this.blocks.rows;
   }
 
   /**
@@ -90,19 +90,12 @@ export class ParallelDeflate {
    * @throws RasterError E_SIZE_MISMATCH when more rows arrive than the image has; E_IO from a worker.
    */
   async write(src: Uint8Array, rows: number): Promise<void> {
-    const rb = this.s.rowBytes;
     if (this.rows + rows > this.s.height)
       throw new RasterError('E_SIZE_MISMATCH', `PNG encoder got ${this.rows + rows} rows for an image of height ${this.s.height}`, {
         expected: this.s.height,
         actual: this.rows + rows,
       });
-    for (let done = 0; done < rows; ) {
-      const n = Math.min(rows - done, this.rowsPerBlock - this.blockRows);
-      this.block.set(src.subarray(done * rb, (done + n) * rb), this.blockRows * rb);
-      this.blockRows += n;
-      done += n;
-      if (this.blockRows === this.rowsPerBlock || this.rows === this.s.height) await this.dispatch();
-    }
+    await this.blocks.write(src, rows);
   }
 
   /**
@@ -110,21 +103,21 @@ export class ParallelDeflate {
    * @throws RasterError E_IO from a worker.
    */
   async finish(): Promise<void> {
-    while (this.queue.length > 0) await this.emitOldest();
+    await this.blocks.drain();
     const trailer = new Uint8Array(4);
     new DataView(trailer.buffer).setUint32(0, this.adler);
     await this.out(trailer);
-    await this.close();
   }
 
   /** Drop the blocks still being compressed (after an error); the shared workers go on serving others. */
-  async close(): Promise<void> {
-    await Promise.allSettled(this.queue.splice(0));
+  close(): Promise<void> {
+    return this.blocks.discard();
   }
 
-  private async dispatch(): Promise<void> {
+  /** Start compressing the first `blockRows` rows of block, primed with the rows before them. */
+  private compress(block: Uint8Array, blockRows: number): Promise<BlockResult> {
     const rb = this.s.rowBytes;
-    const rows = this.block.subarray(0, this.blockRows * rb);
+    const rows = block.subarray(0, blockRows * rb);
     const held = this.history.length / rb;
     const job: BlockJob = {
       rows,
@@ -135,40 +128,28 @@ export class ParallelDeflate {
       filter: this.s.filter,
       level: this.s.level,
       strategy: this.s.strategy,
-      final: this.rows === this.s.height,
+      final: this.rowsDispatched + blockRows === this.s.height,
     };
-    this.history = this.nextHistory(rows, held);
-    this.rowsDispatched += this.blockRows;
-    this.blockRows = 0;
-    // The block buffer goes to a worker (transferred); the next block takes one that came back.
-    if (!job.final) this.block = this.spare.pop() ?? new Uint8Array(this.rowsPerBlock * rb);
-
-    let result: Promise<BlockResult>;
-    if (this.inline) result = Promise.resolve().then(() => deflateBlock(job));
-    else result = deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.results.take() });
-    // Handled here so that a failure is not "unhandled" while it waits its turn; emitOldest rethrows it.
-    result.catch(() => undefined);
-    this.queue.push(result);
-    while (this.queue.length >= this.maxInFlight) await this.emitOldest();
+    this.history = this.nextHistory(rows, blockRows, held);
+    this.rowsDispatched += blockRows;
+    if (this.inline) return Promise.resolve().then(() => deflateBlock(job));
+    // The rows, the history and the result buffer go to a worker by transfer.
+    return deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.results.take() });
   }
 
-  /** The last keepRows rows of history followed by `rows`: the history of the next block. */
-  private nextHistory(rows: Uint8Array, held: number): Uint8Array {
+  /** The last keepRows rows of history followed by the block's `blockRows` rows: the history of the next block. */
+  private nextHistory(rows: Uint8Array, blockRows: number, held: number): Uint8Array {
     const rb = this.s.rowBytes;
-    const fromBlock = Math.min(this.keepRows, this.blockRows);
+    const fromBlock = Math.min(this.keepRows, blockRows);
     const fromHistory = Math.min(held, this.keepRows - fromBlock);
     const next = new Uint8Array((fromHistory + fromBlock) * rb);
     next.set(this.history.subarray((held - fromHistory) * rb));
-    next.set(rows.subarray((this.blockRows - fromBlock) * rb), fromHistory * rb);
+    next.set(rows.subarray((blockRows - fromBlock) * rb), fromHistory * rb);
     return next;
   }
 
-  private async emitOldest(): Promise<void> {
-    const r = await this.queue.shift()!;
+  private async emit(r: BlockResult): Promise<void> {
     this.adler = adler32Combine(this.adler, r.adler, r.length);
-    const buffer = new Uint8Array(r.rows.buffer);
-    // Compared with the block size, not this.block, which is detached once the last block is sent.
-    if (buffer.length === this.rowsPerBlock * this.s.rowBytes) this.spare.push(buffer);
     await this.out(r.deflated);
     this.results.giveBack(r.deflated);
   }

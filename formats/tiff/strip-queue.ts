@@ -1,16 +1,17 @@
 /**
  * The strips of one page between "rows given" and "on disk". Two ways, one interface:
  *
- * - StripQueue (compressed): rows are gathered into strip buffers; strips are encoded concurrently
- *   (up to `maxInFlight` at a time, on workers or inline) but written strictly in order, each at
- *   the sink's current end. Strip buffers come back once encoded and are reused, so a page needs
- *   at most maxInFlight + 1 of them whatever its size.
+ * - StripQueue (compressed): rows are gathered into strip buffers (src/workers/ordered-blocks.ts);
+ *   strips are encoded concurrently (up to `maxInFlight` at a time, on workers or inline) but
+ *   written strictly in order, each at the sink's current end. Strip buffers come back once encoded
+ *   and are reused, so a page needs at most maxInFlight + 1 of them whatever its size.
  * - DirectStrips (uncompressed): the caller's rows go to the sink as they are, with no copy; strip k
  *   is simply the stretch of them that starts at row k × rowsPerStrip.
  *
  * Either way each strip's file offset and byte count are recorded for the IFD.
  */
 import type { ByteSink } from '../../src/io/byte-sink.js';
+import { OrderedBlocks } from '../../src/workers/ordered-blocks.js';
 import type { ResultBuffers } from '../../src/workers/result-buffers.js';
 
 /** An encoded strip, and the strip buffer it came from (free for reuse). */
@@ -52,12 +53,7 @@ export class StripQueue implements StripWriter {
   readonly offsets: Float64Array;
   readonly byteCounts: Float64Array;
   private written = 0;
-  private rowsTaken = 0;
-  /** The strip being filled, and how many rows it holds. */
-  private strip: Uint8Array | undefined;
-  private rowsInStrip = 0;
-  private readonly inFlight: Promise<EncodedStrip>[] = [];
-  private readonly spare: Uint8Array[] = [];
+  private readonly blocks: OrderedBlocks<EncodedStrip>;
 
   /**
    * @param results buffers handed to `encode` for its results and reused once written (for
@@ -66,58 +62,37 @@ export class StripQueue implements StripWriter {
    */
   constructor(
     private readonly sink: ByteSink,
-    private readonly encode: StripEncoder,
-    private readonly maxInFlight: number,
-    private readonly g: StripGeometry,
+    encode: StripEncoder,
+    maxInFlight: number,
+    g: StripGeometry,
     private readonly results?: ResultBuffers,
   ) {
     ({ offsets: this.offsets, byteCounts: this.byteCounts } = stripTables(g));
+    this.blocks = new OrderedBlocks(g.rowBytes, g.rowsPerStrip, g.height, maxInFlight, {
+      start: (strip, rows) => encode(strip, rows, this.results?.take()),
+      take: (encoded) => this.writeStrip(encoded.data),
+      blockOf: (encoded) => encoded.strip,
+    });
   }
 
-  async writeRows(src: Uint8Array, rows: number): Promise<void> {
-    const { rowBytes: rb, rowsPerStrip, height } = this.g;
-    for (let i = 0; i < rows; ) {
-      const n = Math.min(rows - i, rowsPerStrip - this.rowsInStrip);
-      // Each strip buffer spans its own ArrayBuffer: workers take it by transfer.
-      const strip = (this.strip ??= this.spare.pop() ?? new Uint8Array(rowsPerStrip * rb));
-      strip.set(src.subarray(i * rb, (i + n) * rb), this.rowsInStrip * rb);
-      this.rowsInStrip += n;
-      this.rowsTaken += n;
-      i += n;
-      if (this.rowsInStrip === rowsPerStrip || this.rowsTaken === height) {
-        const full = this.rowsInStrip;
-        this.strip = undefined;
-        this.rowsInStrip = 0;
-        await this.push(strip, full);
-      }
-    }
+  writeRows(src: Uint8Array, rows: number): Promise<void> {
+    return this.blocks.write(src, rows);
   }
 
-  async drain(): Promise<void> {
-    while (this.inFlight.length > 0) await this.writeOldest();
+  drain(): Promise<void> {
+    return this.blocks.drain();
   }
 
-  async discard(): Promise<void> {
-    const rest = this.inFlight.splice(0);
-    await Promise.allSettled(rest);
+  discard(): Promise<void> {
+    return this.blocks.discard();
   }
 
-  /** Hand over a full strip (ownership passes to the encoder); waits only when too many are queued. */
-  private async push(strip: Uint8Array, rows: number): Promise<void> {
-    const p = this.encode(strip, rows, this.results?.take());
-    // Awaited later, in order; without this an early failure would be an unhandled rejection.
-    p.catch(() => undefined);
-    this.inFlight.push(p);
-    while (this.inFlight.length >= this.maxInFlight) await this.writeOldest();
-  }
-
-  private async writeOldest(): Promise<void> {
-    const { data, strip } = await this.inFlight.shift()!;
+  /** Write the next strip at the sink's end and record where it went. */
+  private async writeStrip(data: Uint8Array): Promise<void> {
     const i = this.written++;
     this.offsets[i] = this.sink.position;
     this.byteCounts[i] = data.length;
     await this.sink.write(data);
-    this.spare.push(strip);
     this.results?.giveBack(data);
   }
 }
