@@ -5,7 +5,7 @@
  *   node dist/bench/npy-fortran.js 4000 4000 3
  *
  * It writes both files to a temp dir with /usr/bin/python3 + numpy, decodes every row of each
- * (bands of 4 MiB, as the pipeline reads), three times, and prints the best wall and CPU times and
+ * (bands of DEFAULT_BAND_BYTES, as the pipeline reads), three times, and prints the best wall and CPU times and
  * the peak RSS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ByteSource } from '../src/io/byte-source.js';
 import { rowBytes } from '../src/model.js';
+import { DEFAULT_BAND_BYTES } from '../src/pipeline.js';
 import { npyDecoder } from '../formats/npy/index.js';
 import { SYSTEM_PYTHON, run } from '../test/helpers/tools.js';
 
@@ -23,7 +24,7 @@ async function decodeFile(path: string): Promise<number> {
     const decoded = await npyDecoder.open(src, {});
     for await (const page of decoded.pages()) {
       const rb = rowBytes(page.info.layout);
-      const rows = Math.max(1, Math.min(page.info.layout.height, Math.floor((4 * 1024 * 1024) / rb)));
+      const rows = Math.max(1, Math.min(page.info.layout.height, Math.floor(DEFAULT_BAND_BYTES / rb)));
       const band = new Uint8Array(rows * rb);
       for (let n; (n = await page.readRows(band, rows)) > 0; ) bytes += n * rb;
     }

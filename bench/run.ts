@@ -1,7 +1,7 @@
 /**
  * npm run bench: throughput and peak RSS of each encoder on generated raw inputs, next to
  * baselines measured in the same run on the same bytes:
- *   - node-copy: a bare Node read/write loop (4 MiB positional reads and writes),
+ *   - node-copy: a bare Node read/write loop (positional reads and writes of the pipeline's band size),
  *   - vips: `vips rawload … out.tif|out.png` (libvips-tools; skipped with a notice when absent).
  * Each conversion runs as its own process under GNU time (`/usr/bin/time -f '%e %M'`) so wall time
  * and peak RSS are the whole process's. Not part of the tests: figures depend on the machine.

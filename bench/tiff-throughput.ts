@@ -2,7 +2,7 @@
  * Manual measurement script for the TIFF encoder (not a test; `node --test` does not pick it up).
  *
  *   node dist/bench/tiff-throughput.js encode <rgb8 raw file> <width> <height> [compression…]
- *     Encodes the image as the pipeline would (4 MiB bands) into a temp file per compression and
+ *     Encodes the image as the pipeline would (DEFAULT_BAND_BYTES bands) into a temp file per compression and
  *     prints wall time, MB/s of raw pixels, CPU time, file size and the encoder's peak RSS on top
  *     of the image held in memory.
  *   node dist/bench/tiff-throughput.js engines <rgb8 raw file> <width>

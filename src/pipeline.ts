@@ -14,8 +14,16 @@ import type { FormatRegistry } from './registry.js';
 import { makeConverter } from './convert/plan.js';
 import { ReusableBuffers } from './reusable-buffers.js';
 
-/** Target size of one band buffer. Large enough for efficient I/O, small against memory. */
-export const DEFAULT_BAND_BYTES = 4 * 1024 * 1024;
+/**
+ * Target size of one band buffer. 1 MiB rather than 4: the two band buffers are touched fresh
+ * once per conversion, and on this project's VMs (Firecracker) each first touch of a 4 KiB page
+ * costs some 17 µs (18 ms per 4 MiB, against 0.5 ms to read 4 MiB into a buffer already touched),
+ * and the bands stay in the CPU's cache between read, conversion and write. Measured with
+ * alternating CLI runs, raw RGB to uncompressed TIFF: 8000² on the disk 0.34–0.38 s against
+ * 0.41–0.55 s with 4 MiB (vips 0.30–0.43 s in the same runs); 2000² 0.23–0.31 against 0.25–0.34 s.
+ * 256 KiB bands were slower again at 8000² (0.46–0.49 s): too many reads and writes.
+ */
+export const DEFAULT_BAND_BYTES = 1024 * 1024;
 
 /** Where the input comes from: a path, "-" for stdin, bytes in memory, or a stream. */
 export type InputSpec = string | Uint8Array | Readable;
@@ -39,7 +47,7 @@ export interface ConvertOptions extends OpenOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onNotice?: (message: string) => void;
-  /** Band buffer size in bytes (default 4 MiB). */
+  /** Band buffer size in bytes (default DEFAULT_BAND_BYTES, 1 MiB). */
   bandBytes?: number;
   /**
    * Flush each output file to the disk (fsync) before renaming it into place, and the directory
