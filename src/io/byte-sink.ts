@@ -150,6 +150,35 @@ export class FileSink extends ByteSink {
   }
 }
 
+/** What is known of an output stream: its first error. */
+interface StreamState {
+  error?: RasterError;
+}
+/** One 'error' listener per stream, however many sinks (pages, spool commits) write to it. */
+const watched = new WeakMap<Writable, StreamState>();
+function watchStream(stream: Writable, name: string): StreamState {
+  let state = watched.get(stream);
+  if (!state) {
+    const s: StreamState = {};
+    stream.on('error', (err) => (s.error ??= streamError(err, name)));
+    watched.set(stream, (state = s));
+  }
+  return state;
+}
+
+/** The error for a failed output stream; a reader that closed the pipe is said so in plain words. */
+function streamError(err: unknown, name: string): RasterError {
+  const file = outputLabel(name);
+  if ((err as NodeJS.ErrnoException)?.code === 'EPIPE')
+    return new RasterError('E_IO', 'cannot write output: the reader closed the pipe before the image was complete (EPIPE)', { file, cause: err });
+  return ioError(err, 'cannot write output', file);
+}
+
+/** The output's name in messages: "-" alone would read as stdin (RasterError.describe). */
+function outputLabel(name: string): string {
+  return name === '-' ? '<stdout>' : name;
+}
+
 /** fsync a directory, so that a rename in it is on the disk (POSIX leaves that to the caller). */
 async function syncDirectory(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
@@ -160,24 +189,34 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Sequential writes to a stream, waiting for each write's callback so buffers can be reused. */
+/**
+ * Sequential writes to a stream, waiting for each write's callback so buffers can be reused.
+ * A stream that fails (stdout whose reader went away: EPIPE, as in `raster2img … -o - | head`)
+ * also emits 'error', which would end the process with a stack trace if nobody listened; the
+ * failure reaches the caller through the write callback instead, as an E_IO error.
+ */
 export class StreamSink extends ByteSink {
   readonly seekable = false;
+  private readonly state: StreamState;
   constructor(
     private readonly stream: Writable,
     readonly name: string,
   ) {
     super();
+    this.state = watchStream(stream, name);
   }
   write(data: Uint8Array): Promise<void> {
     this.position += data.length;
+    const state = this.state;
+    // A destroyed stream may never call back: fail at once with its first error.
+    if (state.error) return Promise.reject(state.error);
     return new Promise((resolve, reject) => {
-      this.stream.write(data, (err) => (err ? reject(ioError(err, 'cannot write output', this.name)) : resolve()));
+      this.stream.write(data, (err) => (err ? reject((state.error ??= streamError(err, this.name))) : resolve()));
     });
   }
   async writeAt(): Promise<void> {
     throw new RasterError('E_NEEDS_SEEKABLE', 'this encoder must seek in its output; stdout is a stream', {
-      file: this.name,
+      file: outputLabel(this.name),
     });
   }
   async commit(): Promise<void> {}

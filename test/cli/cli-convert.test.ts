@@ -95,3 +95,24 @@ test('Ctrl-C while waiting for input: exit 130, no temp file, the old output int
     assert.equal(await readFile(out, 'utf8'), 'precious');
     assert.deepEqual(await readdir(dir), ['big.bmp']);
   }));
+
+test('--out - into a reader that stops early (| head -c): one clear line, exit 4, no stack trace, no spool left', () =>
+  withDir(async (dir) => {
+    // 1000² RGB: several bands, so the encoder is still writing when the reader has gone.
+    const input = new Uint8Array(1000 * 1000 * 3).map((_, i) => (i * 7) & 255);
+    for (const format of ['png', 'tif', 'bmp']) {
+      const args = [CLI, '-i', '-', '--width', '1000', '--height', '1000', '--layout', 'rgb', '-o', '-', '-f', format];
+      // TIFF and BMP are spooled to a temp file in TMPDIR before they go to stdout.
+      const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: dir } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+      // Take the first chunk, then close our end of the pipe, as `head -c 100` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(code, 4, `${format}: ${stderr}`);
+      assert.equal(stderr, 'raster2img: <stdout>: cannot write output: the reader closed the pipe before the image was complete (EPIPE)\n', format);
+      assert.deepEqual(await readdir(dir), [], `${format}: no spool file left`);
+    }
+  }));
