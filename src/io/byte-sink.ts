@@ -130,10 +130,17 @@ export class FileSink extends ByteSink {
       await this.fh.close();
       await rename(this.tempPath, this.target);
       liveTempFiles.delete(this.tempPath);
-      if (this.fsync) await syncDirectory(dirname(this.target));
     } catch (err) {
       await this.removeTemp();
       throw ioError(err, 'cannot finish output', this.name);
+    }
+    if (this.fsync) {
+      try {
+        await syncDirectory(dirname(this.target));
+      } catch (err) {
+        // The file is complete and in place; only its survival of a power loss is in doubt.
+        throw ioError(err, 'the output is complete and in place, but its directory could not be flushed to the disk', this.name);
+      }
     }
   }
 
@@ -179,11 +186,24 @@ function outputLabel(name: string): string {
   return name === '-' ? '<stdout>' : name;
 }
 
-/** fsync a directory, so that a rename in it is on the disk (POSIX leaves that to the caller). */
+/**
+ * fsync a directory, so that a rename in it is on the disk (POSIX leaves that to the caller).
+ * Some systems cannot open or fsync a directory at all (EISDIR, EACCES; EBADF, EINVAL): there is
+ * nothing to flush then, as PostgreSQL's fsync_fname_ext (src/backend/storage/file/fd.c) decides.
+ */
 async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
+  const unsupported = (err: unknown, codes: string[]) => codes.includes((err as NodeJS.ErrnoException)?.code ?? '');
+  let fh: FileHandle;
+  try {
+    fh = await open(dir, 'r');
+  } catch (err) {
+    if (unsupported(err, ['EISDIR', 'EACCES'])) return;
+    throw err;
+  }
   try {
     await fh.sync();
+  } catch (err) {
+    if (!unsupported(err, ['EBADF', 'EINVAL'])) throw err;
   } finally {
     await fh.close();
   }

@@ -59,6 +59,36 @@ test('with fsync the file is flushed before the rename and its directory after; 
   }
 });
 
+test('--fsync: a directory that cannot be flushed (EINVAL) is skipped; an I/O error says the file is already in place', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'r2i-sink-'));
+  const probe = await open(join(dir, 'probe'), 'w');
+  const proto = Object.getPrototypeOf(probe) as { sync(this: { fd: number }): Promise<void> };
+  await probe.close();
+  const original = proto.sync;
+  let directoryError = 'EINVAL';
+  proto.sync = async function (this: { fd: number }) {
+    const isFile = await readFile(`/proc/self/fd/${this.fd}`).then(() => true, () => false);
+    if (isFile) return original.call(this);
+    throw Object.assign(new Error(`${directoryError}: fsync`), { code: directoryError });
+  };
+  try {
+    const target = join(dir, 'out.bin');
+    const a = await ByteSink.create(target, true, undefined, true);
+    await a.write(Uint8Array.from([1, 2]));
+    await a.commit(); // a filesystem without directory fsync: nothing to flush, no error
+    assert.deepEqual([...(await readFile(target))], [1, 2]);
+    directoryError = 'EIO';
+    const b = await ByteSink.create(target, true, undefined, true);
+    await b.write(Uint8Array.from([3]));
+    await assert.rejects(b.commit(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /complete and in place, but its directory could not be flushed/.test(e.message));
+    assert.deepEqual([...(await readFile(target))], [3], 'the renamed file is kept');
+    assert.deepEqual((await readdir(dir)).sort(), ['out.bin', 'probe']);
+  } finally {
+    proto.sync = original;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a sink in a missing directory is E_IO', async () => {
   await assert.rejects(ByteSink.create('/nonexistent-dir/x.tif', true), (e: unknown) => e instanceof RasterError && e.code === 'E_IO');
 });
