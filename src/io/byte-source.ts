@@ -327,28 +327,30 @@ export class ByteSource {
    */
   async toSeekable(): Promise<void> {
     if (this.backend.seekable) return;
-    const dir = await mkdtemp(join(tmpdir(), 'raster2img-spool-'));
-    const path = join(dir, 'stdin');
+    let dir: string | undefined;
     let fh: FileHandle;
     try {
-      fh = await open(path, 'w+');
+      dir = await mkdtemp(join(tmpdir(), 'raster2img-spool-'));
+      fh = await open(join(dir, 'stdin'), 'w+');
     } catch (err) {
-      throw ioError(err, 'cannot create spool file', path);
+      if (dir) await rm(dir, { recursive: true, force: true });
+      throw ioError(err, `cannot create a temp file in ${tmpdir()} to copy the input stream into (TMPDIR chooses the folder)`, this.name);
     }
     const base = this.position;
     let written = 0;
-    const chunk = new Uint8Array(4 * 1024 * 1024);
+    const chunk = new Uint8Array(1024 * 1024);
     try {
       for (;;) {
         const n = await this.readInto(chunk, 0, chunk.length);
         if (n === 0) break;
-        await fh.write(chunk, 0, n, written);
+        // A write may be short (a disk filling up writes what fits); the next one then gives ENOSPC.
+        for (let off = 0; off < n; ) off += (await fh.write(chunk, off, n - off, written + off)).bytesWritten;
         written += n;
       }
     } catch (err) {
       await fh.close().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
-      throw ioError(err, 'cannot spool input', path);
+      throw ioError(err, `cannot copy the input stream to a temp file in ${tmpdir()} (TMPDIR chooses the folder)`, this.name);
     }
     // Unlink at once: the open handle keeps the data, and nothing is left behind on a crash.
     await rm(dir, { recursive: true, force: true });

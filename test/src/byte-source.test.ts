@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -95,6 +95,40 @@ test('toSeekable spools a stream and keeps positions', async () => {
   assert.deepEqual(next, bytes.subarray(1000, 1005));
   assert.throws(() => s.seek(100001), (e: unknown) => e instanceof RasterError && e.code === 'E_TRUNCATED');
   await s.close();
+});
+
+test('toSeekable on a filling disk: short writes are completed, and ENOSPC is an I/O error, not a truncated input', async () => {
+  // Every FileHandle shares one prototype: make writes short, then fail, as a full disk does.
+  const dir = await mkdtemp(join(tmpdir(), 'r2i-src-'));
+  const probe = await open(join(dir, 'probe'), 'w');
+  type Write = (this: unknown, b: Uint8Array, off: number, len: number, pos: number) => Promise<{ bytesWritten: number }>;
+  const proto = Object.getPrototypeOf(probe) as { write: Write };
+  await probe.close();
+  const original = proto.write;
+  let room = 0;
+  proto.write = async function (this: unknown, b, off, len, pos) {
+    if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const n = Math.min(len, room, 1000); // never more than 1000 bytes per call
+    room -= n;
+    return original.call(this, b, off, n, pos);
+  };
+  try {
+    const bytes = pseudoRandomBytes(100000, 5);
+    room = Infinity;
+    const ok = ByteSource.fromStream(chunkedStream(bytes, [4096]));
+    await ok.toSeekable();
+    const back = new Uint8Array(100000);
+    assert.equal(await ok.readAt(back, 0, back.length, 0), 100000);
+    assert.deepEqual(back, bytes, 'short writes were completed');
+    await ok.close();
+    room = 30000;
+    const full = ByteSource.fromStream(chunkedStream(bytes, [4096]));
+    await assert.rejects(full.toSeekable(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /cannot copy the input stream to a temp file in .*ENOSPC/.test(e.message));
+    await full.close();
+  } finally {
+    proto.write = original;
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('opening a missing file is E_IO with the OS reason', async () => {
