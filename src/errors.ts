@@ -120,7 +120,10 @@ export class RasterError extends Error {
 export function ioError(err: unknown, what: string, file?: string): RasterError {
   if (err instanceof RasterError) return err;
   const e = err as NodeJS.ErrnoException;
-  const reason = e?.code ? `${e.code}${e.message ? ` (${e.message.replace(/^[A-Z]+: /, '')})` : ''}` : String(err);
+  // Node's text is "ENOENT: no such file or directory, open 'path'": the code leads, and the path
+  // (perhaps a temp file's) is dropped, as the message names the file already.
+  const text = e?.message?.replace(/^[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '');
+  const reason = e?.code ? `${e.code}${text ? ` (${text})` : ''}` : String(err);
   return new RasterError('E_IO', `${what}: ${reason}`, { ...(file === undefined ? {} : { file }), cause: err });
 }
 

@@ -222,7 +222,11 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
       if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
       if (!current) {
         const path = perPageFiles ? pageFileName(output, pageNo) : output;
-        const sink = await ByteSink.create(path, encoder.needsSeekableOutput, options.stdout, options.fsync ?? false);
+        const sink = await ByteSink.create(path, encoder.needsSeekableOutput, {
+          ...(options.stdout ? { stdout: options.stdout } : {}),
+          fsync: options.fsync ?? false,
+          ...(opened.source.fileIdentity ? { notSameAs: opened.source.fileIdentity } : {}),
+        });
         try {
           current = { path, sink, writer: await encoder.create(sink, options), pages: 0 };
         } catch (err) {

@@ -7,8 +7,8 @@
  * stdout is a plain stream sink, or a spool file copied to stdout on commit when the encoder
  * must seek (BMP bottom-up rows, TIFF first-IFD offset).
  */
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
+import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -52,22 +52,49 @@ export abstract class ByteSink {
   abstract abort(): Promise<void>;
 
   /**
-   * A sink for `target` ("-" = stdout). When `needsSeek` and the target is stdout, output is
-   * spooled to a temp file and copied to stdout on commit.
+   * A sink for `target` ("-" = stdout):
+   * - a regular file, or a new one: a temp file beside it, renamed over it on commit. Through a
+   *   symlink, the file it points to is replaced and the link stays;
+   * - a device or FIFO (/dev/null, a named pipe) and stdout: written in place, as a stream.
+   *   Renaming over such a target would replace the node itself (as root, /dev/null).
+   * A stream target is spooled to a temp file first when `needsSeek` (the encoder seeks).
+   * @throws RasterError E_BAD_OPTION when the target is a directory or the file `notSameAs`
+   *   (the input: writing it would destroy what is being read); E_IO from the system.
    */
-  static async create(target: string, needsSeek: boolean, stdout: Writable = process.stdout, fsync = false): Promise<ByteSink> {
-    if (target === '-') {
-      if (!needsSeek) return new StreamSink(stdout, '-');
-      const spool = await FileSink.open(join(tmpdir(), "raster2img-out"), "-");
-      return new SpoolSink(spool, stdout);
-    }
-    return FileSink.open(target, target, fsync);
+  static async create(target: string, needsSeek: boolean, opts: SinkOptions = {}): Promise<ByteSink> {
+    if (target === '-') return streamSink(new StreamSink(opts.stdout ?? process.stdout, '-'), needsSeek);
+    const st = await stat(target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined; // a new file (or a symlink to one not there yet)
+      throw ioError(err, 'cannot write output', target);
+    });
+    if (st?.isDirectory()) throw new RasterError('E_BAD_OPTION', 'the output is a directory; give a file name', { file: target, field: 'out' });
+    if (st && opts.notSameAs && st.dev === opts.notSameAs.dev && st.ino === opts.notSameAs.ino)
+      throw new RasterError('E_BAD_OPTION', 'the output is the input file: writing it would destroy the input', { file: target, field: 'out' });
+    if (st && !st.isFile()) return streamSink(await StreamSink.openTarget(target), needsSeek);
+    const real = st ? await realpath(target).catch(() => target) : target;
+    return FileSink.open(real, target, opts.fsync ?? false, st);
   }
 
   /** A growable in-memory sink (tests, small outputs); `bytes()` gives the result. */
   static memory(name = '<memory>'): MemorySink {
     return new MemorySink(name);
   }
+}
+
+/** Options of ByteSink.create. */
+export interface SinkOptions {
+  /** Stream used for "-" (default process.stdout). */
+  stdout?: Writable;
+  /** Flush file and directory on commit (ConvertOptions.fsync). */
+  fsync?: boolean;
+  /** Identity of the input file: the output must not be the same file. */
+  notSameAs?: Pick<Stats, 'dev' | 'ino'>;
+}
+
+/** A stream sink as it is, or behind a spool file when the encoder must seek. */
+async function streamSink(out: StreamSink, needsSeek: boolean): Promise<ByteSink> {
+  if (!needsSeek) return out;
+  return new SpoolSink(await FileSink.open(join(tmpdir(), 'raster2img-out'), out.name), out);
 }
 
 export class FileSink extends ByteSink {
@@ -83,18 +110,26 @@ export class FileSink extends ByteSink {
     super();
   }
 
-  /** `fsync`: commit() flushes the file, then the directory after the rename (ConvertOptions.fsync). */
-  static async open(target: string, name = target, fsync = false): Promise<FileSink> {
+  /**
+   * `fsync`: commit() flushes the file, then the directory after the rename (ConvertOptions.fsync).
+   * `existing`: the file being replaced, whose permission bits the new file keeps (as a program
+   * that rewrites the file in place would); a new file gets 0666 less the umask.
+   */
+  static async open(target: string, name = target, fsync = false, existing?: Stats): Promise<FileSink> {
     // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
-    // and is readable too because the stdout spool reads back what was written.
-    const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // and is readable too because the stdout spool reads back what was written. A name near
+    // NAME_MAX (255 bytes) would overflow with the suffix, so it is not repeated then.
+    const base = basename(target);
+    const stem = Buffer.byteLength(base) <= 200 ? base : 'raster2img';
+    const temp = join(dirname(target), `.${stem}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     let fh: FileHandle;
     try {
-      fh = await open(temp, 'wx+', 0o644);
+      fh = await open(temp, 'wx+', 0o666);
     } catch (err) {
-      throw ioError(err, 'cannot create output', target === temp ? target : name);
+      throw ioError(err, `cannot create a file in ${dirname(target)}`, name);
     }
     trackTemp(temp);
+    if (existing) await fh.chmod(existing.mode & 0o7777).catch(() => undefined);
     return new FileSink(fh, temp, target, name, fsync);
   }
 
@@ -221,9 +256,21 @@ export class StreamSink extends ByteSink {
   constructor(
     private readonly stream: Writable,
     readonly name: string,
+    /** The sink opened the stream (a device or FIFO path) and closes it; stdout stays open. */
+    private readonly owned = false,
   ) {
     super();
     this.state = watchStream(stream, name);
+  }
+
+  /** Open a device or FIFO for writing (waits for a FIFO's reader, as the shell's `>` does). */
+  static async openTarget(path: string): Promise<StreamSink> {
+    const stream = createWriteStream(path, { flags: 'w' });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (err) => reject(ioError(err, 'cannot open output', path)));
+    });
+    return new StreamSink(stream, path, true);
   }
   write(data: Uint8Array): Promise<void> {
     this.position += data.length;
@@ -239,21 +286,31 @@ export class StreamSink extends ByteSink {
       file: outputLabel(this.name),
     });
   }
-  async commit(): Promise<void> {}
-  async abort(): Promise<void> {}
+  async commit(): Promise<void> {
+    if (!this.owned) return;
+    if (this.state.error) throw this.state.error;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.once('error', (err) => reject(this.state.error ?? streamError(err, this.name)));
+      this.stream.end(() => resolve());
+    });
+  }
+  async abort(): Promise<void> {
+    if (this.owned) this.stream.destroy();
+  }
 }
 
 /** A seekable temp file whose content goes to a stream on commit (BMP/TIFF to stdout). */
 class SpoolSink extends ByteSink {
   readonly seekable = true;
-  readonly name = '-';
+  readonly name: string;
   /** End of the furthest byte written: positional writes may reach past `position` (BMP rows). */
   private end = 0;
   constructor(
     private readonly spool: FileSink,
-    private readonly stream: Writable,
+    private readonly out: StreamSink,
   ) {
     super();
+    this.name = out.name;
   }
   async write(data: Uint8Array): Promise<void> {
     this.position += data.length;
@@ -265,8 +322,8 @@ class SpoolSink extends ByteSink {
     return this.spool.writeAt(data, pos);
   }
   async commit(): Promise<void> {
-    const out = new StreamSink(this.stream, '-');
-    const chunk = new Uint8Array(4 * 1024 * 1024);
+    const out = this.out;
+    const chunk = new Uint8Array(1024 * 1024);
     try {
       for (let pos = 0; pos < this.end; ) {
         const n = await this.spool.readAt(chunk.subarray(0, Math.min(chunk.length, this.end - pos)), pos);
@@ -274,12 +331,17 @@ class SpoolSink extends ByteSink {
         await out.write(chunk.subarray(0, n));
         pos += n;
       }
+      await out.commit();
+    } catch (err) {
+      await out.abort();
+      throw err;
     } finally {
       await this.spool.abort();
     }
   }
-  abort(): Promise<void> {
-    return this.spool.abort();
+  async abort(): Promise<void> {
+    await this.out.abort();
+    await this.spool.abort();
   }
 }
 

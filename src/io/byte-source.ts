@@ -95,6 +95,8 @@ export class ByteSource {
   page: number | undefined;
   /** Format name decoders set so that `fail` can name it. */
   format: string | undefined;
+  /** Device and inode of an input file, so that the output is never written over it. */
+  fileIdentity: { dev: number; ino: number } | undefined;
 
   private backend: Backend;
   private buf = new Uint8Array(CHUNK);
@@ -129,7 +131,9 @@ export class ByteSource {
       const { createReadStream } = await import('node:fs');
       return ByteSource.fromStream(createReadStream(path), path);
     }
-    return new ByteSource(new FileBackend(fh, path), path, st.size);
+    const src = new ByteSource(new FileBackend(fh, path), path, st.size);
+    src.fileIdentity = { dev: st.dev, ino: st.ino };
+    return src;
   }
 
   /** Wrap a readable stream (stdin). Reads are sequential; call toSeekable() to seek. */

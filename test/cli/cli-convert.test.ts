@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runCli, CLI } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -115,4 +116,67 @@ test('--out - into a reader that stops early (| head -c): one clear line, exit 4
       assert.equal(stderr, 'raster2img: <stdout>: cannot write output: the reader closed the pipe before the image was complete (EPIPE)\n', format);
       assert.deepEqual(await readdir(dir), [], `${format}: no spool file left`);
     }
+  }));
+
+test('outputs that are not plain files: a FIFO is written into, a symlink stays a link, the input and directories are refused', () =>
+  withDir(async (dir) => {
+    const reference = join(dir, 'reference.bmp');
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', reference])).code, 0);
+    const expected = await readFile(reference);
+
+    // A named pipe (as /dev/null or /dev/stdout): renaming a temp file over it would replace it.
+    const fifo = join(dir, 'pipe.bmp');
+    execFileSync('mkfifo', [fifo]);
+    // The reader is a child process: a FIFO nobody writes would block our own thread pool for good.
+    const cat = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    cat.stdout.on('data', (d: Buffer) => chunks.push(d));
+    const catDone = new Promise<void>((resolve) => cat.on('close', () => resolve()));
+    const r = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', fifo]);
+    const timer = setTimeout(() => cat.kill(), 10_000); // no writer ever came: fail, do not hang
+    await catDone;
+    clearTimeout(timer);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Buffer.concat(chunks).equals(expected), 'the reader of the FIFO got the BMP');
+    assert.ok((await lstat(fifo)).isFIFO(), 'the FIFO is still a FIFO');
+
+    // A symlink: the file it points to is replaced, the link stays.
+    const real = join(dir, 'real.bmp');
+    const link = join(dir, 'link.bmp');
+    await writeFile(real, 'old');
+    await symlink('real.bmp', link);
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', link])).code, 0);
+    assert.ok((await lstat(link)).isSymbolicLink());
+    assert.ok((await readFile(real)).equals(expected));
+
+    // The input itself (also through a symlink to it): refused before anything is written.
+    const input = join(dir, 'in.raw');
+    await writeFile(input, await readFile(ROSE));
+    await symlink('in.raw', join(dir, 'in-link.bmp'));
+    for (const out of [input, join(dir, 'in-link.bmp')]) {
+      const same = await runCli(['-i', input, ...ROSE_ARGS, '-o', out, '-f', 'bmp']);
+      assert.equal(same.code, 1, same.stderr);
+      assert.match(same.stderr, /: the output is the input file: writing it would destroy the input\n$/);
+    }
+    assert.ok((await readFile(input)).equals(await readFile(ROSE)), 'the input is intact');
+
+    // A directory: refused at once, with no temp file's name in the message.
+    await mkdir(join(dir, 'folder.bmp'));
+    const d = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', join(dir, 'folder.bmp')]);
+    assert.equal(d.code, 1);
+    assert.match(d.stderr, /folder\.bmp: the output is a directory; give a file name\n$/);
+    assert.ok(!(await readdir(dir)).some((f) => f.includes('.tmp-')));
+  }));
+
+test('a replaced file keeps its permission bits; a name near NAME_MAX still works', () =>
+  withDir(async (dir) => {
+    const priv = join(dir, 'private.bmp');
+    await writeFile(priv, 'old');
+    await chmod(priv, 0o600);
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', priv])).code, 0);
+    assert.equal((await stat(priv)).mode & 0o777, 0o600);
+    const long = join(dir, 'a'.repeat(246) + '.bmp'); // 250 bytes: the temp file's suffix would pass 255
+    const r = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', long]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok((await readFile(long)).equals(await readFile(priv)));
   }));

@@ -48,7 +48,7 @@ test('with fsync the file is flushed before the rename and its directory after; 
     await plain.write(Uint8Array.from([1, 2]));
     await plain.commit();
     assert.deepEqual(synced, [], 'no fsync unless asked');
-    const durable = await ByteSink.create(target, true, undefined, true);
+    const durable = await ByteSink.create(target, true, { fsync: true });
     await durable.write(Uint8Array.from([3, 4, 5]));
     await durable.commit();
     assert.deepEqual(synced, ['file', 'directory']);
@@ -73,12 +73,12 @@ test('--fsync: a directory that cannot be flushed (EINVAL) is skipped; an I/O er
   };
   try {
     const target = join(dir, 'out.bin');
-    const a = await ByteSink.create(target, true, undefined, true);
+    const a = await ByteSink.create(target, true, { fsync: true });
     await a.write(Uint8Array.from([1, 2]));
     await a.commit(); // a filesystem without directory fsync: nothing to flush, no error
     assert.deepEqual([...(await readFile(target))], [1, 2]);
     directoryError = 'EIO';
-    const b = await ByteSink.create(target, true, undefined, true);
+    const b = await ByteSink.create(target, true, { fsync: true });
     await b.write(Uint8Array.from([3]));
     await assert.rejects(b.commit(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /complete and in place, but its directory could not be flushed/.test(e.message));
     assert.deepEqual([...(await readFile(target))], [3], 'the renamed file is kept');

@@ -170,7 +170,7 @@ describe('BMP writer', () => {
       const stdout = new PassThrough();
       const chunks: Buffer[] = [];
       stdout.on('data', (c: Buffer) => chunks.push(c));
-      const sink = await ByteSink.create('-', bmpEncoder.needsSeekableOutput, stdout);
+      const sink = await ByteSink.create('-', bmpEncoder.needsSeekableOutput, { stdout });
       await encodeToSink(bmpEncoder, sink, [memoryPage(l, px)], {}, 3);
       const viaStdout = Buffer.concat(chunks);
       const inMemory = await encodeToBuffer(bmpEncoder, [memoryPage(l, px)]);
