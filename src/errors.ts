@@ -122,7 +122,7 @@ export function ioError(err: unknown, what: string, file?: string): RasterError 
   const e = err as NodeJS.ErrnoException;
   // Node's text is "ENOENT: no such file or directory, open 'path'": the code leads, and the path
   // (perhaps a temp file's) is dropped, as the message names the file already.
-  const text = e?.message?.replace(/^[A-Z]+: /, '').replace(/, [a-z]+ '.*'$/, '');
+  const text = e?.message?.replace(/^[A-Z]+: /, '').replace(/, [a-z]+( '.*')?$/, '');
   const reason = e?.code ? `${e.code}${text ? ` (${text})` : ''}` : String(err);
   return new RasterError('E_IO', `${what}: ${reason}`, { ...(file === undefined ? {} : { file }), cause: err });
 }

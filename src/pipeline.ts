@@ -144,7 +144,8 @@ function pageJson(info: PageInfo): Record<string, unknown> {
 /** Parse "lo,hi" (or a pair) into a finite, increasing range. @throws RasterError E_BAD_OPTION */
 export function parseRange(range: ConvertOptions['range']): [number, number] | undefined {
   if (range === undefined) return undefined;
-  const parts = typeof range === 'string' ? range.split(',').map((s) => Number(s.trim())) : [...range];
+  // Number('') is 0: an empty side (",1") must be refused, not read as 0.
+  const parts = typeof range === 'string' ? range.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : [...range];
   const [lo, hi] = parts;
   if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo))
     throw new RasterError('E_BAD_OPTION', `--range must be two numbers LO,HI with LO < HI (got "${String(range)}")`, { field: 'range' });
@@ -197,6 +198,9 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     notices.push(m);
     options.onNotice?.(m);
   };
+  const byExtension = options.format && output !== '-' ? registry.encoderFor(undefined, output, false) : undefined;
+  if (byExtension && byExtension !== encoder)
+    notice(`writing ${encoder.name.toUpperCase()} as --format says, although the name "${output}" suggests ${byExtension.name.toUpperCase()}`);
   const opened = await openInput(registry, input, options);
   const result: ConvertResult = { from: opened.decoder.name, format: encoder.name, pages: 0, outputs: [], notices };
   let current: OpenOutput | undefined;

@@ -49,7 +49,7 @@ export class FormatRegistry {
   decoder(name: string): DecoderPlugin {
     const d = this.decoders.get(name);
     if (!d)
-      throw new RasterError('E_UNKNOWN_FORMAT', `unknown input format "${name}"; known: ${[...this.decoders.keys()].join(', ')}`, {
+      throw new RasterError('E_BAD_OPTION', `unknown input format "${name}"; known: ${[...this.decoders.keys()].join(', ')}`, {
         field: 'from',
       });
     return d;
@@ -76,20 +76,26 @@ export class FormatRegistry {
     );
   }
 
-  /** The encoder named by --format, else by the output's extension. */
-  encoderFor(format: string | undefined, outPath: string): EncoderPlugin {
+  /**
+   * The encoder named by --format, else by the output's extension.
+   * @throws RasterError E_BAD_OPTION for an unknown format, or when neither tells one (unless
+   *   `required` is false: undefined then).
+   */
+  encoderFor(format: string | undefined, outPath: string): EncoderPlugin;
+  encoderFor(format: string | undefined, outPath: string, required: false): EncoderPlugin | undefined;
+  encoderFor(format: string | undefined, outPath: string, required = true): EncoderPlugin | undefined {
     if (format) {
       const byName = this.encoders.get(format.toLowerCase());
       if (byName) return byName;
       const byExt = this.byExtension('.' + format.toLowerCase());
       if (byExt) return byExt;
-      throw new RasterError('E_UNKNOWN_FORMAT', `unknown output format "${format}"; known: ${[...this.encoders.keys()].join(', ')}`, {
+      throw new RasterError('E_BAD_OPTION', `unknown output format "${format}"; known: ${[...this.encoders.keys()].join(', ')}`, {
         field: 'format',
       });
     }
     const ext = extname(outPath.replace(/%0?\d*d/g, '')).toLowerCase();
     const byExt = ext ? this.byExtension(ext) : undefined;
-    if (byExt) return byExt;
+    if (byExt || !required) return byExt;
     throw new RasterError(
       'E_BAD_OPTION',
       outPath === '-'

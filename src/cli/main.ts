@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Options as YargsOption } from 'yargs';
 import { createRegistry, describe, convert } from '../index.js';
-import { EXIT_CODES, RasterError } from '../errors.js';
+import { EXIT_CODES, RasterError, ioError } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
 
@@ -68,7 +68,15 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .check((a) => {
       if (!a.in) throw new Error('--in is required');
       if (!a.info && !a.out) throw new Error('--out is required (or --info)');
+      // yargs turns "--width abc" into NaN; say what was wrong rather than echo NaN later.
+      for (const [key, value] of Object.entries(a))
+        if (typeof value === 'number' && Number.isNaN(value) && key.length > 1 && !key.includes('-')) throw new Error(`--${flagName(key)} must be a number`);
       return true;
+    })
+    // One line, as for every other error; the whole help only on --help.
+    .showHelpOnFail(false)
+    .fail((msg, err) => {
+      throw new UsageError(msg ? msg.replace(/\s*\n\s*/g, ' ') : (err?.message ?? 'bad arguments'));
     })
     .example('$0 --in page.npy --out page.tif', 'numpy array to TIFF')
     .example(
@@ -86,25 +94,75 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .wrap(Math.min(120, process.stdout.columns ?? 120));
 }
 
+/** An error in the command line itself: one line, exit code 1. */
+class UsageError extends Error {}
+
 /**
- * yargs reads a lone "-" as a positional argument, not as the value of the flag before it; glue
- * "-" to its flag ("--out -" → "--out=-") so that stdin/stdout work as in every Unix tool.
+ * yargs reads a lone "-" as a positional argument, not as the value of the flag before it, and a
+ * value starting with "-" ("--range -1,1") as a flag. Glue such values to their flag ("--out -" →
+ * "--out=-", "--range -1,1" → "--range=-1,1") so that stdin/stdout and negative numbers work as
+ * in every Unix tool.
  */
 function glueDashValues(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (/^(-i|-o|--in|--out)$/.test(a) && args[i + 1] === '-') {
-      out.push(`${a}=-`);
+    const next = args[i + 1];
+    const isFlag = /^-[a-zA-Z]$|^--[a-z][a-z0-9-]*$/.test(a);
+    if (isFlag && next !== undefined && ((/^(-i|-o|--in|--out)$/.test(a) && next === '-') || /^-\.?\d/.test(next))) {
+      out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
   }
   return out;
 }
 
+/**
+ * A flag given twice is refused: yargs would make an array of two strings (which the options
+ * cannot take) or, for numbers, add them up ("--page 1 --page 1" was page 2).
+ */
+function refuseRepeatedFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
+  const canonical = new Map<string, string>();
+  // getOptions() is yargs API, missing from its type definitions.
+  const { alias } = (parser as unknown as { getOptions(): { alias: Record<string, string[]> } }).getOptions();
+  for (const [key, aliases] of Object.entries(alias))
+    for (const a of [key, ...aliases]) canonical.set(a, key);
+  const seen = new Set<string>();
+  for (const arg of args) {
+    if (arg === '--') break;
+    const m = /^--?([a-zA-Z][\w-]*)(=|$)/.exec(arg);
+    if (!m || (arg.startsWith('-') && !arg.startsWith('--') && m[1]!.length > 1)) continue; // not a flag, or a cluster such as -qh
+    const name = canonical.get(m[1]!) ?? m[1]!.replace(/^no-/, '');
+    if (seen.has(name)) throw new UsageError(`--${flagName(name)} is given more than once`);
+    seen.add(name);
+  }
+}
+
+/** Exit code after a signal: 128 + its number, as shells report it. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** Write to stdout and wait; a closed or full stdout becomes E_IO, not an unhandled 'error' event. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.once('error', () => undefined); // reported through the callback below
+    process.stdout.write(text, (err) =>
+      err
+        ? reject(
+            (err as NodeJS.ErrnoException).code === 'EPIPE'
+              ? new RasterError('E_IO', 'cannot write output: the reader closed the pipe (EPIPE)', { file: '<stdout>' })
+              : ioError(err, 'cannot write output', '<stdout>'),
+          )
+        : resolve(),
+    );
+  });
+}
+
 async function main(): Promise<number> {
   const registry = createRegistry();
-  const argv = await buildParser(registry, glueDashValues(hideBin(process.argv))).parseAsync();
+  const args = glueDashValues(hideBin(process.argv));
+  const parser = buildParser(registry, args);
+  refuseRepeatedFlags(args, parser);
+  const argv = await parser.parseAsync();
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;
@@ -113,24 +171,28 @@ async function main(): Promise<number> {
   if (argv.from) options['from'] = argv.from;
 
   const controller = new AbortController();
-  let signals = 0;
+  let signalled: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
+    const second = signalled !== undefined;
+    signalled ??= sig;
     controller.abort();
     // A second signal, or a pipeline stuck waiting on input, ends at once; the exit hook removes temp files.
-    if (signals > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
-    setTimeout(() => process.exit(sig === 'SIGINT' ? 130 : 143), 2000).unref();
+    if (second) process.exit(SIGNAL_EXIT[signalled]);
+    setTimeout(() => process.exit(SIGNAL_EXIT[sig]), 2000).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP too: a closed terminal or a dropped ssh session must not leave temp files behind.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
 
   const bar = ProgressBar.forStderr(!quiet);
   try {
     if (argv.info) {
       const info = await describe(input, options);
-      process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+      await writeStdout(JSON.stringify(info, null, 2) + '\n');
       return EXIT_CODES.ok;
     }
+    // As gzip does: image bytes on a terminal are of no use and can upset it.
+    if (argv.out === '-' && process.stdout.isTTY)
+      throw new RasterError('E_BAD_OPTION', 'refusing to write image data to a terminal: redirect stdout or give --out FILE', { field: 'out' });
     await convert(input, argv.out as string, {
       ...options,
       ...(argv.format ? { format: argv.format } : {}),
@@ -152,7 +214,7 @@ async function main(): Promise<number> {
     if (err instanceof RasterError) {
       process.stderr.write(`raster2img: ${err.message}\n`);
       if (debug && err.stack) process.stderr.write(err.stack + '\n');
-      return err.exitCode;
+      return err.code === 'E_ABORTED' && signalled ? (SIGNAL_EXIT[signalled] ?? err.exitCode) : err.exitCode;
     }
     process.stderr.write(`raster2img: internal error: ${(err as Error)?.message ?? String(err)}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
@@ -165,7 +227,8 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`raster2img: ${(err as Error)?.message ?? String(err)}\n`);
+    const hint = err instanceof UsageError ? ' (raster2img --help lists the options)' : '';
+    process.stderr.write(`raster2img: ${(err as Error)?.message ?? String(err)}${hint}\n`);
     process.exitCode = EXIT_CODES.usage;
   },
 );

@@ -1,13 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { withTempDir } from '../helpers/temp-dir.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 // Tests run from the repository root (npm test).
+const NPY = join(process.cwd(), 'samples', 'npy', 'gray-u1-48x64.npy');
+const STACK = join(process.cwd(), 'samples', 'npy', 'stack-f4-3x16x20.npy');
 const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
 
 test('--version prints the package version', async () => {
@@ -30,14 +33,74 @@ test('--help lists the general options, the plugin options and examples', async 
   for (const s of ['--in', '--out', '--info', '--width', '--endian', 'raw options:', 'Examples:', '--offset 1800']) assert.ok(text.includes(s), `help lacks ${s}`);
 });
 
-test('usage errors exit 1 with one message and no stack', async () => {
-  const missing = await runCli(['--out', 'x.tif']);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /--in is required/);
-  const unknown = await runCli(['--in', 'x', '--out', 'y.tif', '--bogus']);
-  assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /Unknown argument: bogus/);
+test('usage errors exit 1 with one line (not the whole help) and no stack', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--out', 'x.tif'], /--in is required/],
+    [[], /--in is required/],
+    [['--in', 'x', '--out', 'y.tif', '--bogus'], /Unknown argument: bogus/],
+    [['--in', 'x', '--out', 'y.tif', '--depth', '12'], /Invalid values: Argument: depth, Given: "12", Choices: "1",/],
+    [['--in', 'x', '--out', 'y.tif', '--width', 'abc'], /--width must be a number/],
+    [['--in', 'x', '--out', 'y.jpg', '--format', 'jpeg'], /unknown output format "jpeg"; known: tiff, png, bmp/],
+    [['--in', NPY, '--out', 'y.tif', '--from', 'bogus'], /unknown input format "bogus"/],
+    [['--in', NPY, '--out', 'y.png', '--range', ',1'], /--range must be two numbers LO,HI with LO < HI \(got ",1"\)/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^raster2img: [^\n]*\n$/, `one line for ${args.join(' ')}`);
+    assert.match(r.stderr, message);
+  }
 });
+
+test('a flag given twice is refused, whatever its spelling; negative values need no "="', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    const base = ['-i', STACK, '--range=-1,1'];
+    for (const [args, flag] of [
+      [[...base, '-o', join(dir, 'a.tif'), '--page', '1', '--page', '1'], '--page'],
+      [[...base, '-o', join(dir, 'a.tif'), '--out=' + join(dir, 'b.tif')], '--out'],
+      [[...base, '-o', join(dir, 'a.tif'), '--compression', 'lzw', '--compression', 'none'], '--compression'],
+    ] as const) {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr, `raster2img: ${flag} is given more than once (raster2img --help lists the options)\n`);
+    }
+    assert.deepEqual(await readdir(dir), []);
+    // stack-f4: three 16×20 float pages in [-1, 1]; "--range -1,1" is a value, not a flag.
+    const spaced = await runCli(['-i', STACK, '-o', join(dir, 'a.tif'), '--page', '1', '--range', '-1,1']);
+    assert.equal(spaced.code, 0, spaced.stderr);
+    const glued = await runCli(['-i', STACK, '-o', join(dir, 'b.tif'), '--page', '1', '--range=-1,1']);
+    assert.equal(glued.code, 0, glued.stderr);
+    assert.ok((await readFile(join(dir, 'a.tif'))).equals(await readFile(join(dir, 'b.tif'))));
+  }));
+
+test('--format against the extension is obeyed with a notice', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    const r = await runCli(['-i', NPY, '-o', join(dir, 'x.png'), '-f', 'tiff']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /note: writing TIFF as --format says, although the name ".*x\.png" suggests PNG/);
+    assert.equal((await readFile(join(dir, 'x.png'))).subarray(0, 2).toString(), 'II');
+  }));
+
+test('--info into a full or closed stdout: one line, exit 4', () => {
+  const full = spawnSync(process.execPath, [CLI, '--in', NPY, '--info'], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+  assert.equal(full.status, 4, full.stderr);
+  assert.equal(full.stderr, 'raster2img: <stdout>: cannot write output: ENOSPC (no space left on device)\n');
+});
+
+test('SIGHUP (a closed terminal) and SIGTERM end the conversion with 128 + the signal number and leave no temp file', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    for (const [signal, code] of [['SIGHUP', 129], ['SIGTERM', 143]] as const) {
+      const out = join(dir, 'out.tif');
+      const child = spawn(process.execPath, [CLI, '-i', '-', '--width', '1000', '--height', '1000', '--layout', 'rgb', '-o', out], { stdio: ['pipe', 'ignore', 'pipe'] });
+      child.stdin.on('error', () => undefined);
+      child.stdin.write(new Uint8Array(1_000_000)); // a third of the image, then silence
+      for (let i = 0; i < 100 && !(await readdir(dir)).some((f) => f.includes('.tmp-')); i++) await new Promise((r) => setTimeout(r, 50));
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(exit, code, signal);
+      assert.deepEqual(await readdir(dir), [], `${signal}: no temp file`);
+    }
+  }));
 
 test('--info prints the decoded headers as JSON', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'r2i-cli-'));
