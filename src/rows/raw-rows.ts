@@ -60,6 +60,13 @@ export class RawRowReader {
     if (t.planes) await this.readPlanar(dst, n, t.planes);
     else if (t.stride === t.rowBytes) {
       await this.src.readExactInto(dst, 0, n * t.rowBytes, this.what);
+    } else if (t.stride > SCRATCH_BYTES) {
+      // Rows padded beyond the scratch size: read each row's bytes and skip its padding, so that no
+      // buffer is sized by the stride (an option or header field).
+      for (let i = 0; i < n; i++) {
+        await this.src.readExactInto(dst, i * t.rowBytes, t.rowBytes, this.what);
+        await this.src.skip(t.stride - t.rowBytes, 'row padding');
+      }
     } else {
       // Padded rows: read whole strided rows in chunks, keep the useful part of each.
       const perChunk = Math.max(1, Math.floor(SCRATCH_BYTES / t.stride));
@@ -82,21 +89,27 @@ export class RawRowReader {
   private async readPlanar(dst: Uint8Array, n: number, p: NonNullable<RawTile['planes']>): Promise<void> {
     const t = this.tile;
     const planeRow = t.rowBytes / p.count; // bytes of one row of one plane
-    const s = this.scratchFor(n * t.stride);
+    // Rows per read: the scratch holds (k − 1) strides plus one plane row, never a buffer sized by
+    // a huge stride alone.
+    const perRead = Math.max(1, Math.min(n, Math.floor(SCRATCH_BYTES / t.stride)));
+    const s = this.scratchFor((perRead - 1) * t.stride + planeRow);
     const sb = p.sampleBytes;
     const pixelBytes = sb * p.count;
     for (let c = 0; c < p.count; c++) {
-      const pos = this.base + c * p.planeStride + this.row * t.stride;
-      const want = (n - 1) * t.stride + planeRow;
-      const got = await this.src.readAt(s, 0, want, pos);
-      if (got < want) throw this.src.fail('E_TRUNCATED', `input ends inside ${this.what} (plane ${c + 1} of ${p.count})`, { offset: pos + got });
-      for (let y = 0; y < n; y++) {
-        const so = y * t.stride;
-        const d = y * t.rowBytes + c * sb;
-        if (sb === 1) for (let x = 0, o = d; x < planeRow; x++, o += pixelBytes) dst[o] = s[so + x]!;
-        else
-          for (let x = 0, o = d; x < planeRow; x += sb, o += pixelBytes)
-            for (let b = 0; b < sb; b++) dst[o + b] = s[so + x + b]!;
+      for (let done = 0; done < n; done += perRead) {
+        const k = Math.min(perRead, n - done);
+        const pos = this.base + c * p.planeStride + (this.row + done) * t.stride;
+        const want = (k - 1) * t.stride + planeRow;
+        const got = await this.src.readAt(s, 0, want, pos);
+        if (got < want) throw this.src.fail('E_TRUNCATED', `input ends inside ${this.what} (plane ${c + 1} of ${p.count})`, { offset: pos + got });
+        for (let y = 0; y < k; y++) {
+          const so = y * t.stride;
+          const d = (done + y) * t.rowBytes + c * sb;
+          if (sb === 1) for (let x = 0, o = d; x < planeRow; x++, o += pixelBytes) dst[o] = s[so + x]!;
+          else
+            for (let x = 0, o = d; x < planeRow; x += sb, o += pixelBytes)
+              for (let b = 0; b < sb; b++) dst[o + b] = s[so + x + b]!;
+        }
       }
     }
     if (this.row + n === t.height) {

@@ -106,6 +106,39 @@ test('raw: random geometries decode sample-exact from files and from streams', a
   );
 });
 
+test('raw: rows padded past the 4 MiB scratch (--stride > 4 MiB) decode sample-exact, interleaved and planar, from files and streams', async () => {
+  // The scratch buffer must not be sized by the stride: a huge --stride once allocated stride bytes
+  // (or failed with "Invalid typed array length" at 1e11).
+  const width = 3, height = 2, pad = 4 * 1024 * 1024 + 5, offset = 7;
+  const pixels = pseudoRandomBytes(width * height * 3, 11); // interleaved RGB, the expected rows
+  for (const planar of [false, true]) {
+    const rowsStored = planar ? 3 * height : height; // planar: one row per plane and row
+    const stored = planar ? width : width * 3;
+    const file = new Uint8Array(offset + rowsStored * (stored + pad)).fill(0xaa);
+    for (let r = 0; r < rowsStored; r++)
+      for (let i = 0; i < stored; i++) {
+        // planar row r is plane floor(r / height), image row r % height
+        const v = planar ? pixels[((r % height) * width + i) * 3 + Math.floor(r / height)]! : pixels[r * stored + i]!;
+        file[offset + r * (stored + pad) + i] = v;
+      }
+    for (const fromStream of [false, true]) {
+      const options: Options = { width, height, layout: 'rgb', offset, planar, stride: stored + pad };
+      const src = fromStream ? ByteSource.fromStream(chunkedStream(file, [65536])) : ByteSource.fromBytes(file);
+      const { pages } = await decodeAll(src, options, 1);
+      assert.equal(pages.length, 1);
+      assert.ok(pages[0]!.equals(pixels), `planar ${planar}, stream ${fromStream}`);
+    }
+  }
+  // A stride of 1e11 on a 6-byte stream: the input ends inside the padding, nothing is allocated for it.
+  const huge = ByteSource.fromStream(chunkedStream(Uint8Array.from([1, 2, 3, 4, 5, 6]), [6]), '-');
+  await assert.rejects(decodeAll(huge, { width: 3, height: 2, layout: 'gray', stride: 1e11 }), (e: unknown) => {
+    assert.ok(e instanceof RasterError, String(e));
+    assert.equal(e.code, 'E_TRUNCATED');
+    assert.match(e.message, /input ends inside row padding/);
+    return true;
+  });
+});
+
 test('raw: 1-bit packed rows keep their padding bits out of the next row', async () => {
   // width 10: 2 bytes per row; rows 0b1111111111000000, 0b0000000001000000
   const file = Uint8Array.from([0xff, 0xc0, 0x00, 0x40]);
