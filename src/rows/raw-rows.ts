@@ -5,6 +5,7 @@
  * pixels are stored uncompressed.
  */
 import type { ByteSource } from '../io/byte-source.js';
+import { RasterError } from '../errors.js';
 
 export interface RawTile {
   /** Bytes of one interleaved output row. */
@@ -53,7 +54,33 @@ export class RawRowReader {
     return this.scratch;
   }
 
+  /**
+   * Read up to `maxRows` rows into dst (interleaved, rowBytes each); 0 at the end of the block.
+   * @throws RasterError E_TRUNCATED when the input ends inside the block, saying how much of it is there.
+   */
   async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
+    try {
+      return await this.readRowsFrom(dst, maxRows);
+    } catch (err) {
+      // The read that came up short knows only its own size; say what it means for the block.
+      if (err instanceof RasterError && err.code === 'E_TRUNCATED' && err.offset !== undefined) throw this.truncatedAt(err.offset, err);
+      throw err;
+    }
+  }
+
+  private truncatedAt(end: number, cause: RasterError): RasterError {
+    const t = this.tile;
+    const have = Math.max(0, end - this.base);
+    const rows = t.planes ? '' : ` (${Math.floor(have / t.stride)} of ${t.height} rows complete)`;
+    return new RasterError('E_TRUNCATED', `input ends inside ${this.what}: ${have} of its ${this.blockBytes} bytes are there${rows}`, {
+      ...cause,
+      offset: end,
+      expected: this.blockBytes,
+      actual: have,
+    });
+  }
+
+  private async readRowsFrom(dst: Uint8Array, maxRows: number): Promise<number> {
     const t = this.tile;
     const n = Math.min(maxRows, t.height - this.row);
     if (n <= 0) return 0;
