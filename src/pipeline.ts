@@ -159,6 +159,16 @@ export function pageFileName(pattern: string, page: number): string {
   return pattern.replace(PAGE_PATTERN, (_m, width: string) => String(page).padStart(Number(width || '0'), '0'));
 }
 
+/** A second page for a single-image format without a %d pattern or --page. */
+function tooManyPages(encoder: EncoderPlugin, pages?: number): RasterError {
+  const count = pages === undefined ? 'more than one page' : `${pages} pages`;
+  return new RasterError(
+    'E_BAD_OPTION',
+    `the input has ${count} and ${encoder.name.toUpperCase()} holds one: write one file per page with a pattern such as --out page-%03d${encoder.extensions[0] ?? ''}, or choose one with --page N`,
+    { field: 'out' },
+  );
+}
+
 /** Attach the file name to an error, turning OS errors into E_IO. */
 function locate(err: unknown, file: string): RasterError {
   const e = err instanceof RasterError ? err : ioError(err, 'unexpected failure');
@@ -217,6 +227,11 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     }
   };
 
+  // Known up front (an .npy stack): refuse before anything is written, even to stdout.
+  if (!encoder.multiPage && !perPageFiles && options.page === undefined && (opened.decoded.pageCount ?? 1) > 1) {
+    await opened.close();
+    throw tooManyPages(encoder, opened.decoded.pageCount).withContext({ file: opened.source.name });
+  }
   let pageNo = 0;
   const buffers = new ReusableBuffers();
   try {
@@ -238,11 +253,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
           throw err;
         }
       } else if (!encoder.multiPage) {
-        throw new RasterError(
-          'E_BAD_OPTION',
-          `the input has more than one page and ${encoder.name.toUpperCase()} holds one: write one file per page with a pattern such as --out page-%03d${encoder.extensions[0] ?? ''}, or choose one with --page N`,
-          { field: 'out' },
-        );
+        throw tooManyPages(encoder);
       }
       await convertPage(page, pageNo, encoder, current, { ...options, range }, notice, buffers);
       current.pages++;
@@ -293,10 +304,11 @@ async function convertPage(
   }
   for (const n of info.notices ?? []) notice(`page ${pageNo}: ${n}`);
   const plan = out.writer.plan(info);
-  for (const n of plan.notices) notice(n);
   const srcRow = rowBytes(info.layout);
   const bandRows = Math.max(1, Math.min(info.layout.height, Math.floor((options.bandBytes ?? DEFAULT_BAND_BYTES) / Math.max(srcRow, rowBytes(plan.layout)))));
   const convert = makeConverter(info.layout, plan.layout, bandRows, { range: options.range, buffers });
+  // Only once the conversion is possible: a notice about it before an error refusing it contradicts it.
+  for (const n of plan.notices) notice(n);
   const pw = await out.writer.beginPage(info, plan.layout);
   const bands = [buffers.get('band 0', bandRows * srcRow), buffers.get('band 1', bandRows * srcRow)];
   let which = 0;

@@ -40,6 +40,11 @@ export interface DecodedInput {
   /** File-level header (e.g. the .npy dict, URF file header) as JSON-able data, if any. */
   readonly header?: Record<string, unknown>;
   /**
+   * Number of pages when it is known before they are read (an .npy shape, a raw file's size), so
+   * that a single-image output refuses a multi-page input before writing anything (stdout!).
+   */
+  readonly pageCount?: number;
+  /**
    * Pages in order. A page must be read to its end (or abandoned by asking for the next page,
    * which skips its remaining rows) before the next one is yielded.
    */

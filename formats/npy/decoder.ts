@@ -73,6 +73,7 @@ export async function openNpy(src: ByteSource): Promise<DecodedInput> {
   return {
     format: 'npy',
     header,
+    pageCount: g.pages,
     pages: () => pagesOf(src, h, g, layout, header, notices, dataBytes),
   };
 }

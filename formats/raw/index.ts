@@ -49,6 +49,7 @@ export const rawDecoder: DecoderPlugin = {
         planar: g.planar,
         ...(pageCount === undefined ? {} : { pages: pageCount }),
       },
+      ...(pageCount === undefined ? {} : { pageCount }),
       pages: () => rawPages(src, g, height, pageCount),
     };
   },

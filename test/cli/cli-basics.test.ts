@@ -145,3 +145,14 @@ test('a missing input is an I/O error, exit 4', async () => {
   assert.equal(r.code, 4);
   assert.match(r.stderr, /^raster2img: \/nonexistent\/in\.raw: cannot open input: ENOENT/);
 });
+
+test('a 3-page .npy into PNG on stdout: refused before a byte is written; a refused conversion gives no notice first', async () => {
+  const r = await runCli(['-i', STACK, '-o', '-', '-f', 'png', '--range=-1,1']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout.length, 0, 'nothing on stdout');
+  assert.match(r.stderr, /^raster2img: .*stack-f4-3x16x20\.npy: the input has 3 pages and PNG holds one: .*--page N\n$/);
+  const noRange = await runCli(['-i', STACK, '-o', '-', '-f', 'png', '--page', '1']);
+  assert.equal(noRange.code, 1);
+  assert.equal(noRange.stdout.length, 0);
+  assert.match(noRange.stderr, /^raster2img: [^\n]*give --range LO,HI[^\n]*\n$/, 'the error alone, without the "mapped through --range" notice');
+});
