@@ -73,9 +73,18 @@ class TiffWriter implements ImageWriter {
   plan(info: PageInfo): EncodePlan {
     const l = info.layout;
     colorTags(l); // throws for a channel count that does not fit the colour model
-    pagePredictor(this.opts, l); // throws for a predictor these samples cannot take
     this.byteOrder ??= l.byteOrder;
-    return { layout: { ...l, byteOrder: this.byteOrder }, notices: [] };
+    const notices: string[] = [];
+    let bits = l.bitsPerSample;
+    // Sub-byte samples are baseline for bilevel and gray only (TIFF 6.0 §4, §8: RGB is 8,8,8);
+    // libvips and Pillow refuse 1-bit RGB or gray+alpha. Widened losslessly (1 → 0/255, 4 → 17v).
+    if (bits < 8 && l.channels > 1) {
+      bits = 8;
+      notices.push(`${l.bitsPerSample}-bit samples widened to 8 bits: TIFF readers take samples under 8 bits for one-channel images only`);
+    }
+    const layout = { ...l, bitsPerSample: bits, byteOrder: this.byteOrder };
+    pagePredictor(this.opts, layout); // throws for a predictor these samples cannot take
+    return { layout, notices };
   }
 
   async beginPage(info: PageInfo, layout: PixelLayout): Promise<PageWriter> {

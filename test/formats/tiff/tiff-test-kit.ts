@@ -20,6 +20,27 @@ export interface TestPage {
   resolution?: Resolution;
 }
 
+/**
+ * The page as the encoder writes it: samples under 8 bits in a page of more than one channel are
+ * widened to 8 bits, v · 255 / (2^bits − 1) (computed here the slow, obvious way).
+ */
+export function asWritten(p: TestPage): TestPage {
+  const l = p.layout;
+  if (l.bitsPerSample >= 8 || l.channels === 1) return p;
+  const bits = l.bitsPerSample;
+  const max = (1 << bits) - 1;
+  const samples = l.width * l.channels;
+  const inRow = Math.ceil((samples * bits) / 8);
+  const out = new Uint8Array(l.height * samples);
+  for (let y = 0; y < l.height; y++)
+    for (let i = 0; i < samples; i++) {
+      const bit = i * bits;
+      const v = (p.pixels[y * inRow + (bit >> 3)]! >> (8 - bits - (bit & 7))) & max;
+      out[y * samples + i] = Math.round((v * 255) / max);
+    }
+  return { ...p, layout: { ...l, bitsPerSample: 8 }, pixels: out };
+}
+
 /** The TIFF encoder with other strip sizes / parallel threshold (to get many strips from small pages). */
 export function tunedEncoder(tuning: Partial<TiffTuning>): EncoderPlugin {
   return { ...tiffEncoder, create: (sink, options) => createTiffWriter(sink, options, { ...DEFAULT_TUNING, ...tuning }) };
