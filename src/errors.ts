@@ -105,6 +105,7 @@ export class RasterError extends Error {
     return {
       code: this.code,
       message: this.message,
+      detail: this.detail,
       file: this.file,
       page: this.page,
       offset: this.offset,

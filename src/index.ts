@@ -16,6 +16,7 @@ import {
   type ConvertResult,
   type InputSpec,
   type OpenOptions,
+  type DescribeOptions,
   type OpenedInput,
 } from './pipeline.js';
 
@@ -51,8 +52,12 @@ export function openInput(input: InputSpec, options: OpenOptions & WithRegistry 
   return openWith(registryOf(options), input, options);
 }
 
-/** Every page's descriptor and header as JSON-able data (what `--info` prints). @throws RasterError */
-export function describe(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
+/**
+ * Every page's descriptor and header as JSON-able data (what `--info` prints); with `page`, that
+ * page's only. An input damaged after its file header is described up to the damage, with `error`.
+ * @throws RasterError when the input cannot be opened or identified
+ */
+export function describe(input: InputSpec, options: DescribeOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
   return describeInput(registryOf(options), input, options);
 }
 
@@ -66,4 +71,4 @@ export { rowBytes, pageBytes, validateLayout, describeLayout } from './model.js'
 export type { PixelLayout, PageInfo, Resolution, ColorModel, SampleFormat, BitsPerSample, ByteOrder } from './model.js';
 export type * from './plugin.js';
 export { pageFileName, parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
-export type { ConvertOptions, ConvertResult, InputSpec, OpenOptions, OpenedInput, Progress } from './pipeline.js';
+export type { ConvertOptions, ConvertResult, DescribeOptions, InputSpec, OpenOptions, OpenedInput, Progress } from './pipeline.js';

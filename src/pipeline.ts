@@ -107,26 +107,45 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   }
 }
 
-/** JSON description of every page (what --info prints). Reads headers, skips pixels. */
-export async function describeInput(registry: FormatRegistry, input: InputSpec, options: OpenOptions = {}): Promise<Record<string, unknown>> {
+export interface DescribeOptions extends OpenOptions {
+  /** Describe only this 1-based page (the pages before it are still read through). */
+  page?: number;
+}
+
+/**
+ * JSON description of every page (what --info prints). Reads headers, skips pixels.
+ * An input that goes bad after its file header is described up to the damage, and the document
+ * gets `error` (the RasterError as JSON): for a damaged print job, the good pages' headers are
+ * what one wants to see, as tiffinfo prints the directories it could read.
+ * @throws RasterError when the input cannot be opened or identified, or --page is past the end.
+ */
+export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
+  const wanted = options.page;
+  if (wanted !== undefined && (!Number.isSafeInteger(wanted) || wanted < 1))
+    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(wanted)})`, { field: 'page' });
   const opened = await openInput(registry, input, options);
   const pages: Record<string, unknown>[] = [];
+  let error: RasterError | undefined;
+  let n = 0;
   try {
-    let n = 0;
     for await (const page of opened.decoded.pages()) {
       n++;
-      pages.push({ page: n, ...pageJson(page.info) });
+      if (wanted === undefined || n === wanted) pages.push({ page: n, ...pageJson(page.info) });
+      if (n === wanted) break;
     }
   } catch (err) {
-    throw locate(err, opened.source.name);
+    error = locate(err, opened.source.name);
   } finally {
     await opened.close();
   }
+  if (!error && wanted !== undefined && pages.length === 0)
+    throw new RasterError('E_BAD_OPTION', `--page ${wanted} asked for, but the input has ${n} page${n === 1 ? '' : 's'}`, { field: 'page' });
   return {
     file: opened.source.name,
     format: opened.decoder.name,
     ...(opened.decoded.header ? { header: opened.decoded.header } : {}),
     pages,
+    ...(error ? { error: error.toJSON() } : {}),
   };
 }
 

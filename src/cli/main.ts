@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Options as YargsOption } from 'yargs';
 import { createRegistry, describe, convert } from '../index.js';
-import { EXIT_CODES, RasterError, ioError } from '../errors.js';
+import { EXIT_CODES, RasterError, ioError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
 
@@ -186,8 +186,11 @@ async function main(): Promise<number> {
   const bar = ProgressBar.forStderr(!quiet);
   try {
     if (argv.info) {
-      const info = await describe(input, options);
+      const info = await describe(input, { ...options, ...(argv.page !== undefined ? { page: argv.page } : {}) });
       await writeStdout(JSON.stringify(info, null, 2) + '\n');
+      // A damaged input: its good part is printed above, and the error is reported as usual.
+      const damage = info['error'] as { code: ErrorCode; detail: string } & ErrorContext | undefined;
+      if (damage) throw new RasterError(damage.code, damage.detail, damage);
       return EXIT_CODES.ok;
     }
     // As gzip does: image bytes on a terminal are of no use and can upset it.

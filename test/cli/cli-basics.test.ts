@@ -156,3 +156,22 @@ test('a 3-page .npy into PNG on stdout: refused before a byte is written; a refu
   assert.equal(noRange.stdout.length, 0);
   assert.match(noRange.stderr, /^raster2img: [^\n]*give --range LO,HI[^\n]*\n$/, 'the error alone, without the "mapped through --range" notice');
 });
+
+test('--info on a damaged job prints what it could read, then the error (exit 2); --info --page N describes page N only', async () => {
+  const damaged = join(process.cwd(), 'samples', 'bad', 'cups-raster', 'E_TRUNCATED--mid-page.ras');
+  const r = await runCli(['--in', damaged, '--info']);
+  assert.equal(r.code, 2);
+  const doc = JSON.parse(r.stdout.toString()) as { pages: { page: number; width: number }[]; error: { code: string; page: number; offset: number } };
+  assert.equal(doc.pages.length, 1, 'page 1 header was read');
+  assert.equal(doc.error.code, 'E_TRUNCATED');
+  assert.equal(doc.error.page, 1);
+  assert.match(r.stderr, /^raster2img: .*E_TRUNCATED--mid-page\.ras: page 1: byte \d+: input ends inside pixel data[^\n]*\n$/);
+
+  const job = join(process.cwd(), 'samples', 'cups-raster', 'rgb8-v2.ras');
+  const two = await runCli(['--in', job, '--info', '--page', '2']);
+  assert.equal(two.code, 0, two.stderr);
+  assert.deepEqual((JSON.parse(two.stdout.toString()) as { pages: { page: number }[] }).pages.map((p) => p.page), [2]);
+  const past = await runCli(['--in', job, '--info', '--page', '3']);
+  assert.equal(past.code, 1);
+  assert.match(past.stderr, /--page 3 asked for, but the input has 2 pages/);
+});
