@@ -39,3 +39,8 @@ export function choiceOf<T extends string>(options: Options, key: string, allowe
     actual: String(v),
   });
 }
+
+/** The command-line flag of an option key: camelCase → kebab-case ("minIsWhite" → "min-is-white"). */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}

@@ -13,6 +13,7 @@ import type { DecodedInput, DecoderPlugin, EncoderPlugin, ImageWriter, Options, 
 import type { FormatRegistry } from './registry.js';
 import { makeConverter } from './convert/plan.js';
 import { ReusableBuffers } from './reusable-buffers.js';
+import { flagName } from './option-values.js';
 
 /**
  * Target size of one band buffer. 1 MiB rather than 4: the two band buffers are touched fresh
@@ -196,7 +197,9 @@ function locate(err: unknown, file: string): RasterError {
 
 /**
  * Errors in the input after some pages decoded completely: those pages are still written (a print
- * job's good pages are worth keeping). Usage, I/O and cancellation errors discard everything.
+ * job's good pages are worth keeping). Usage, I/O and cancellation errors discard the file being
+ * written; with a %d pattern, the files of pages finished before are complete and stay (the
+ * message lists them).
  */
 const KEEPS_COMPLETE_PAGES: ReadonlySet<string> = new Set(['E_TRUNCATED', 'E_CORRUPT_DATA', 'E_BAD_HEADER', 'E_BAD_MAGIC', 'E_SIZE_MISMATCH', 'E_UNSUPPORTED', 'E_LIMIT']);
 
@@ -231,6 +234,12 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
   if (byExtension && byExtension !== encoder)
     notice(`writing ${encoder.name.toUpperCase()} as --format says, although the name "${output}" suggests ${byExtension.name.toUpperCase()}`);
   const opened = await openInput(registry, input, options);
+  // An option of neither plugin in use (--compression for a PNG) would be dropped silently.
+  for (const [key, { owners }] of registry.allOptions()) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && value !== false && !owners.includes(opened.decoder.name) && !owners.includes(encoder.name))
+      notice(`--${flagName(key)} does not apply to ${opened.decoder.name} input or ${encoder.name.toUpperCase()} output; ignored`);
+  }
   const result: ConvertResult = { from: opened.decoder.name, format: encoder.name, pages: 0, outputs: [], notices };
   let current: OpenOutput | undefined;
   const closeOutput = async (commit: boolean) => {
@@ -288,7 +297,8 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     await closeOutput(true);
     return result;
   } catch (err) {
-    const e = locate(err, opened.source.name);
+    // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
+    const e = options.signal?.aborted ? new RasterError('E_ABORTED', 'interrupted', { file: opened.source.name }) : locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
     const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
     try {
@@ -296,7 +306,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     } catch {
       await current?.sink.abort();
     }
-    if (result.outputs.length > 0 && e.code !== 'E_ABORTED') {
+    if (result.outputs.length > 0) {
       const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.join(', ')})`;
       throw new RasterError(e.code, detail, { ...e, cause: e.cause ?? e }).withContext({});
     }

@@ -10,6 +10,7 @@ import { createRegistry, describe, convert } from '../index.js';
 import { EXIT_CODES, RasterError, ioError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
+import { flagName } from '../option-values.js';
 
 /**
  * yargs through its CommonJS build, one bundled file: its ES module entry loads some 35 modules,
@@ -34,10 +35,6 @@ function packageVersion(): string {
 }
 const VERSION = packageVersion();
 
-/** camelCase option key → kebab-case flag name. */
-function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-}
 
 function buildParser(registry: FormatRegistry, argv: string[]) {
   let y = yargs(argv)
@@ -176,9 +173,14 @@ async function main(): Promise<number> {
     const second = signalled !== undefined;
     signalled ??= sig;
     controller.abort();
+    // A conversion waiting for stdin would notice only with the next bytes: end the wait now.
+    if (input === '-') process.stdin.destroy();
     // A second signal, or a pipeline stuck waiting on input, ends at once; the exit hook removes temp files.
     if (second) process.exit(SIGNAL_EXIT[signalled]);
-    setTimeout(() => process.exit(SIGNAL_EXIT[sig]), 2000).unref();
+    setTimeout(() => {
+      process.stderr.write('raster2img: interrupted\n');
+      process.exit(SIGNAL_EXIT[sig]);
+    }, 2000).unref();
   };
   // SIGHUP too: a closed terminal or a dropped ssh session must not leave temp files behind.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
