@@ -4,10 +4,10 @@
  */
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { fieldOffset, isPwgHeader, parsePageHeader, pwgFields } from './header.js';
-import type { RasterDims } from './page-geometry.js';
+import { BITS_PER_COLOR, MAX_HEIGHT, MAX_WIDTH, type RasterDims } from './page-geometry.js';
 import { RasterStream, type StreamFormat } from './raster-stream.js';
 import { cupsStreamKind, isUrf, KNOWN_SYNCS, URF_FILE_HEADER_BYTES, URF_PAGE_HEADER_BYTES } from './sync.js';
-import { parseUrfPageHeader, URF_COLOR_SPACES, URF_FIELD_OFFSETS, urfDims } from './urf-header.js';
+import { parseUrfPageHeader, URF_COLOR_SPACES, URF_FIELD_OFFSETS, urfDims, type UrfPageHeader } from './urf-header.js';
 
 /** The URF header field that an error about each CUPS geometry field points at. */
 const URF_FIELD_OF: Record<keyof RasterDims, keyof typeof URF_FIELD_OFFSETS> = {
@@ -58,6 +58,29 @@ export async function openCupsRaster(src: ByteSource): Promise<RasterStream> {
   return new RasterStream(src, fmt, 4, header);
 }
 
+/**
+ * The URF fields the CUPS geometry check would otherwise report under CUPS names and derived
+ * values ("cupsBitsPerColor is 2.33"): bits per pixel must be the colour count times 1, 2, 4, 8
+ * or 16 bits (raster-stream.c divides one by the other; Ghostscript writes 1-bit sGray), and the
+ * sides must be ones CUPS reads.
+ */
+function checkUrfPage(h: UrfPageHeader, offset: number, fail: Parameters<StreamFormat['parseHeader']>[2]): void {
+  const cs = URF_COLOR_SPACES[h.colorSpace]!;
+  const allowed = BITS_PER_COLOR.map((b) => b * cs.colors);
+  if (!allowed.includes(h.bitsPerPixel))
+    throw fail('E_BAD_HEADER', `URF bits per pixel is ${h.bitsPerPixel}; ${cs.name} pages have ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)!}`, {
+      field: 'bitsPerPixel',
+      offset: offset + URF_FIELD_OFFSETS.bitsPerPixel,
+      expected: allowed.join(', '),
+      actual: h.bitsPerPixel,
+    });
+  for (const [field, max] of [['width', MAX_WIDTH], ['height', MAX_HEIGHT]] as const) {
+    const v = h[field];
+    if (v < 1 || v > max)
+      throw fail('E_BAD_HEADER', `URF page ${field} is ${v}; expected 1 to ${max}`, { field, offset: offset + URF_FIELD_OFFSETS[field], expected: `1 to ${max}`, actual: v });
+  }
+}
+
 /** An Apple raster (URF) file. */
 export async function openUrf(src: ByteSource): Promise<RasterStream> {
   const fileHeader = await src.peek(URF_FILE_HEADER_BYTES);
@@ -72,6 +95,7 @@ export async function openUrf(src: ByteSource): Promise<RasterStream> {
     byteOrder: 'be',
     compressed: true,
     headerBytes: URF_PAGE_HEADER_BYTES,
+    announcedPages: pageCount,
     parseHeader(bytes, offset, fail) {
       const h = parseUrfPageHeader(bytes);
       const dims = urfDims(h);
@@ -81,6 +105,7 @@ export async function openUrf(src: ByteSource): Promise<RasterStream> {
           offset: offset + URF_FIELD_OFFSETS.colorSpace,
           actual: h.colorSpace,
         });
+      checkUrfPage(h, offset, fail);
       const resolution = dpi(h.resolution, h.resolution);
       return {
         dims,

@@ -62,7 +62,8 @@ export interface PageGeometry {
 /** Where each field lies, for error offsets (absolute input offsets). */
 export type FieldOffsets = (field: keyof RasterDims) => number;
 
-const BITS_PER_COLOR = [1, 2, 4, 8, 16];
+/** Bits per colour CUPS defines (cups_page_header2_t cupsBitsPerColor). */
+export const BITS_PER_COLOR: readonly number[] = [1, 2, 4, 8, 16];
 
 /**
  * Check a page description and derive its geometry.

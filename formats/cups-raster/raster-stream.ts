@@ -29,6 +29,8 @@ export interface StreamFormat {
   headerBytes: number;
   /** Parse (and check format-specific fields of) the header read at `offset`. @throws RasterError */
   parseHeader(bytes: Uint8Array, offset: number, fail: Fail): ParsedPageHeader;
+  /** Pages the file header announces (URF; 0 or absent: not said). */
+  announcedPages?: number;
 }
 
 export class RasterStream implements DecodedInput {
@@ -57,7 +59,17 @@ export class RasterStream implements DecodedInput {
     let page: CupsPageReader | undefined;
     for (;;) {
       if (page) await page.skipRest();
-      if (await this.reader.atEnd()) return;
+      if (await this.reader.atEnd()) {
+        // A job cut between two pages looks complete but for the count its file header announced.
+        const announced = this.fmt.announcedPages ?? 0;
+        if (this.pageNo < announced)
+          throw this.fail('E_TRUNCATED', `the file header announces ${announced} pages; the input ends after ${this.pageNo}`, {
+            offset: this.reader.position,
+            expected: announced,
+            actual: this.pageNo,
+          });
+        return;
+      }
       this.pageNo++;
       page = await this.nextPage();
       yield page;

@@ -327,3 +327,28 @@ test('one job whose pages change colour space, depth and size decodes page by pa
     }
   }
 });
+
+test('URF: header fields are checked under their URF names; a job cut before the pages its header announces is E_TRUNCATED', async () => {
+  // Ghostscript's 2-page sRGB sample announces 0 pages (not said), as Ghostscript writes it.
+  const sample = readFileSync(join(process.cwd(), 'samples', 'cups-raster', 'srgb8.urf'));
+  const patched = (at: number, bytes: number[]) => {
+    const b = Uint8Array.from(sample);
+    b.set(bytes, at);
+    return b;
+  };
+  const failsWith = async (bytes: Uint8Array, code: string, message: RegExp, offset: number) => {
+    await assert.rejects(decodeAll(bytes), (e: unknown) => {
+      assert.ok(e instanceof RasterError, String(e));
+      assert.equal(e.code, code);
+      assert.equal(e.offset, offset);
+      assert.match(e.message, message);
+      return true;
+    });
+  };
+  assert.equal((await decodeAll(sample)).length, 2);
+  await failsWith(patched(12, [7]), 'E_BAD_HEADER', /page 1: byte 12: URF bits per pixel is 7; sRGB pages have 3, 6, 12, 24 or 48$/, 12);
+  await failsWith(patched(24, [0x05, 0xf5, 0xe1, 0x00]), 'E_BAD_HEADER', /URF page width is 100000000; expected 1 to 16777215$/, 24);
+  await failsWith(patched(28, [0, 0, 0, 0]), 'E_BAD_HEADER', /URF page height is 0; expected 1 to 16777215$/, 28);
+  await failsWith(patched(8, [0, 0, 0, 3]), 'E_TRUNCATED', /the file header announces 3 pages; the input ends after 2$/, sample.length);
+  assert.equal((await decodeAll(patched(8, [0, 0, 0, 2]))).length, 2, 'a count that matches is fine');
+});
