@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ByteSink } from '../../src/io/byte-sink.js';
 import { RasterError } from '../../src/errors.js';
+import { isDirectoryFd, withFileHandlePatch } from '../helpers/file-handle-patch.js';
 
 test('a file sink writes beside the target and renames only on commit', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'r2i-sink-'));
@@ -32,59 +33,55 @@ test('a file sink writes beside the target and renames only on commit', async ()
 
 test('with fsync the file is flushed before the rename and its directory after; without, neither', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'r2i-sink-'));
-  // Every FileHandle shares one prototype: count the sync() calls and the paths they were for.
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync(this: { fd: number }): Promise<void> };
-  await probe.close();
-  const original = proto.sync;
   const synced: string[] = [];
-  proto.sync = async function (this: { fd: number }) {
-    synced.push(await readFile(`/proc/self/fd/${this.fd}`).then(() => 'file', () => 'directory'));
-    return original.call(this);
-  };
+  type Sync = (this: { fd: number }) => Promise<void>;
+  const counting = (original: Sync): Sync =>
+    async function (this: { fd: number }) {
+      synced.push((await isDirectoryFd(this.fd)) ? 'directory' : 'file');
+      return original.call(this);
+    };
   try {
-    const target = join(dir, 'out.bin');
-    const plain = await ByteSink.create(target, true);
-    await plain.write(Uint8Array.from([1, 2]));
-    await plain.commit();
-    assert.deepEqual(synced, [], 'no fsync unless asked');
-    const durable = await ByteSink.create(target, true, { fsync: true });
-    await durable.write(Uint8Array.from([3, 4, 5]));
-    await durable.commit();
-    assert.deepEqual(synced, ['file', 'directory']);
-    assert.deepEqual([...(await readFile(target))], [3, 4, 5]);
+    await withFileHandlePatch('sync', counting, async () => {
+      const target = join(dir, 'out.bin');
+      const plain = await ByteSink.create(target, true);
+      await plain.write(Uint8Array.from([1, 2]));
+      await plain.commit();
+      assert.deepEqual(synced, [], 'no fsync unless asked');
+      const durable = await ByteSink.create(target, true, { fsync: true });
+      await durable.write(Uint8Array.from([3, 4, 5]));
+      await durable.commit();
+      assert.deepEqual(synced, ['file', 'directory']);
+      assert.deepEqual([...(await readFile(target))], [3, 4, 5]);
+    });
   } finally {
-    proto.sync = original;
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('--fsync: a directory that cannot be flushed (EINVAL) is skipped; an I/O error says the file is already in place', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'r2i-sink-'));
-  const probe = await open(join(dir, 'probe'), 'w');
-  const proto = Object.getPrototypeOf(probe) as { sync(this: { fd: number }): Promise<void> };
-  await probe.close();
-  const original = proto.sync;
   let directoryError = 'EINVAL';
-  proto.sync = async function (this: { fd: number }) {
-    const isFile = await readFile(`/proc/self/fd/${this.fd}`).then(() => true, () => false);
-    if (isFile) return original.call(this);
-    throw Object.assign(new Error(`${directoryError}: fsync`), { code: directoryError });
-  };
+  type Sync = (this: { fd: number }) => Promise<void>;
+  const failingOnDirectories = (original: Sync): Sync =>
+    async function (this: { fd: number }) {
+      if (!(await isDirectoryFd(this.fd))) return original.call(this);
+      throw Object.assign(new Error(`${directoryError}: fsync`), { code: directoryError });
+    };
   try {
-    const target = join(dir, 'out.bin');
-    const a = await ByteSink.create(target, true, { fsync: true });
-    await a.write(Uint8Array.from([1, 2]));
-    await a.commit(); // a filesystem without directory fsync: nothing to flush, no error
-    assert.deepEqual([...(await readFile(target))], [1, 2]);
-    directoryError = 'EIO';
-    const b = await ByteSink.create(target, true, { fsync: true });
-    await b.write(Uint8Array.from([3]));
-    await assert.rejects(b.commit(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /complete and in place, but its directory could not be flushed/.test(e.message));
-    assert.deepEqual([...(await readFile(target))], [3], 'the renamed file is kept');
-    assert.deepEqual((await readdir(dir)).sort(), ['out.bin', 'probe']);
+    await withFileHandlePatch('sync', failingOnDirectories, async () => {
+      const target = join(dir, 'out.bin');
+      const a = await ByteSink.create(target, true, { fsync: true });
+      await a.write(Uint8Array.from([1, 2]));
+      await a.commit(); // a filesystem without directory fsync: nothing to flush, no error
+      assert.deepEqual([...(await readFile(target))], [1, 2]);
+      directoryError = 'EIO';
+      const b = await ByteSink.create(target, true, { fsync: true });
+      await b.write(Uint8Array.from([3]));
+      await assert.rejects(b.commit(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /complete and in place, but its directory could not be flushed/.test(e.message));
+      assert.deepEqual([...(await readFile(target))], [3], 'the renamed file is kept');
+      assert.deepEqual(await readdir(dir), ['out.bin']);
+    });
   } finally {
-    proto.sync = original;
     await rm(dir, { recursive: true, force: true });
   }
 });

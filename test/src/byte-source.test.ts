@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { ByteSource } from '../../src/io/byte-source.js';
 import { RasterError } from '../../src/errors.js';
 import { chunkedStream, pseudoRandomBytes } from '../helpers/pages.js';
+import { withFileHandlePatch } from '../helpers/file-handle-patch.js';
 
 /** Read everything with a random mix of peek/readInto/skip; returns the bytes seen in order. */
 async function drain(src: ByteSource, ops: number[]): Promise<Buffer> {
@@ -98,23 +99,18 @@ test('toSeekable spools a stream and keeps positions', async () => {
 });
 
 test('toSeekable on a filling disk: short writes are completed, and ENOSPC is an I/O error, not a truncated input', async () => {
-  // Every FileHandle shares one prototype: make writes short, then fail, as a full disk does.
-  const dir = await mkdtemp(join(tmpdir(), 'r2i-src-'));
-  const probe = await open(join(dir, 'probe'), 'w');
   type Write = (this: unknown, b: Uint8Array, off: number, len: number, pos: number) => Promise<{ bytesWritten: number }>;
-  const proto = Object.getPrototypeOf(probe) as { write: Write };
-  await probe.close();
-  const original = proto.write;
-  let room = 0;
-  proto.write = async function (this: unknown, b, off, len, pos) {
-    if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    const n = Math.min(len, room, 1000); // never more than 1000 bytes per call
-    room -= n;
-    return original.call(this, b, off, n, pos);
-  };
-  try {
-    const bytes = pseudoRandomBytes(100000, 5);
-    room = Infinity;
+  let room = Infinity;
+  // As a filling disk: never more than 1000 bytes per call, then ENOSPC once the room is used up.
+  const filling = (original: Write): Write =>
+    async function (this: unknown, b, off, len, pos) {
+      if (room <= 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      const n = Math.min(len, room, 1000);
+      room -= n;
+      return original.call(this, b, off, n, pos);
+    };
+  const bytes = pseudoRandomBytes(100000, 5);
+  await withFileHandlePatch('write', filling, async () => {
     const ok = ByteSource.fromStream(chunkedStream(bytes, [4096]));
     await ok.toSeekable();
     const back = new Uint8Array(100000);
@@ -125,10 +121,7 @@ test('toSeekable on a filling disk: short writes are completed, and ENOSPC is an
     const full = ByteSource.fromStream(chunkedStream(bytes, [4096]));
     await assert.rejects(full.toSeekable(), (e: unknown) => e instanceof RasterError && e.code === 'E_IO' && /cannot copy the input stream to a temp file in .*ENOSPC/.test(e.message));
     await full.close();
-  } finally {
-    proto.write = original;
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('opening a missing file is E_IO with the OS reason', async () => {
