@@ -34,6 +34,8 @@ export interface OpenOptions extends Options {
   from?: string;
   /** Stream used for "-" (default process.stdin). */
   stdin?: Readable;
+  /** Cancels: a stream input is destroyed, so that no read waits for bytes that may never come. */
+  signal?: AbortSignal;
 }
 
 export interface ConvertOptions extends OpenOptions {
@@ -45,7 +47,6 @@ export interface ConvertOptions extends OpenOptions {
   range?: readonly [number, number] | string;
   /** Stream used for "-" output (default process.stdout). */
   stdout?: Writable;
-  signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onNotice?: (message: string) => void;
   /** Band buffer size in bytes (default DEFAULT_BAND_BYTES, 1 MiB). */
@@ -97,14 +98,23 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   } else {
     source = ByteSource.fromStream(input, '-');
   }
+  const signal = options.signal;
+  const cancel = () => source.cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  const close = async () => {
+    signal?.removeEventListener('abort', cancel);
+    await source.close();
+  };
   try {
+    if (signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
     const decoder = await registry.detect(source, options, options.from);
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
-    return { source, decoder, decoded, close: () => source.close() };
+    return { source, decoder, decoded, close };
   } catch (err) {
-    await source.close();
-    throw locate(err, source.name);
+    await close();
+    // Whatever failed after the signal (a read of the stream it destroyed, a spool) is the cancellation.
+    throw signal?.aborted ? new RasterError('E_ABORTED', 'interrupted', { file: source.name }) : locate(err, source.name);
   }
 }
 

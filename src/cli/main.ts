@@ -172,9 +172,7 @@ async function main(): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     const second = signalled !== undefined;
     signalled ??= sig;
-    controller.abort();
-    // A conversion waiting for stdin would notice only with the next bytes: end the wait now.
-    if (input === '-') process.stdin.destroy();
+    controller.abort(); // also ends a wait for stdin's next bytes (openInput destroys the stream)
     // A second signal, or a pipeline stuck waiting on input, ends at once; the exit hook removes temp files.
     if (second) process.exit(SIGNAL_EXIT[signalled]);
     setTimeout(() => {

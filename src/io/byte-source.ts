@@ -20,6 +20,8 @@ interface Backend {
   /** Read up to len bytes at file position pos (ignored by streams); 0 at end of input. */
   read(dst: Uint8Array, off: number, len: number, pos: number): Promise<number>;
   close(): Promise<void>;
+  /** Make a pending read fail at once (streams). */
+  cancel?(): void;
   readonly seekable: boolean;
 }
 
@@ -82,6 +84,9 @@ class StreamBackend implements Backend {
   async close(): Promise<void> {
     if (!this.done) this.stream.destroy();
   }
+  cancel(): void {
+    this.stream.destroy();
+  }
 }
 
 export class ByteSource {
@@ -125,12 +130,10 @@ export class ByteSource {
       await fh.close();
       throw new RasterError('E_IO', 'input is a directory', { file: path });
     }
-    // A FIFO or character device cannot be read at positions: treat it like a stream.
-    if (!st.isFile()) {
-      await fh.close();
-      const { createReadStream } = await import('node:fs');
-      return ByteSource.fromStream(createReadStream(path), path);
-    }
+    // A FIFO or character device cannot be read at positions: read it as a stream, from the
+    // descriptor already open (closing and reopening a FIFO loses what its writer sent already,
+    // and the reopen waits for another writer).
+    if (!st.isFile()) return ByteSource.fromStream(fh.createReadStream(), path);
     const src = new ByteSource(new FileBackend(fh, path), path, st.size);
     src.fileIdentity = { dev: st.dev, ino: st.ino };
     return src;
@@ -369,5 +372,13 @@ export class ByteSource {
 
   async close(): Promise<void> {
     await this.backend.close();
+  }
+
+  /**
+   * Stop waiting for a stream's next bytes (a cancelled conversion): the stream is destroyed, so
+   * a pending read fails at once. Files and bytes in memory have nothing to wait for.
+   */
+  cancel(): void {
+    this.backend.cancel?.();
   }
 }

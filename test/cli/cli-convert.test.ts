@@ -180,3 +180,20 @@ test('a replaced file keeps its permission bits; a name near NAME_MAX still work
     assert.equal(r.code, 0, r.stderr);
     assert.ok((await readFile(long)).equals(await readFile(priv)));
   }));
+
+test('a named pipe as input (-i fifo) reads what its writer sends, as -i - does', () =>
+  withDir(async (dir) => {
+    const fifo = join(dir, 'in.raw');
+    execFileSync('mkfifo', [fifo]);
+    // The writer is a child process, started first: its bytes must not be lost to a reopen.
+    const writer = spawn('sh', ['-c', `cat "${ROSE}" > "${fifo}"`], { stdio: 'ignore' });
+    const written = new Promise((resolve) => writer.on('close', resolve));
+    const timer = setTimeout(() => writer.kill(), 10_000); // a reader that never came: fail, do not hang
+    const r = await runCli(['-i', fifo, ...ROSE_ARGS, '-o', join(dir, 'out.bmp')]);
+    await written;
+    clearTimeout(timer);
+    assert.equal(r.code, 0, r.stderr);
+    const viaFile = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', join(dir, 'ref.bmp')]);
+    assert.equal(viaFile.code, 0);
+    assert.ok((await readFile(join(dir, 'out.bmp'))).equals(await readFile(join(dir, 'ref.bmp'))));
+  }));
