@@ -115,23 +115,31 @@ function glueDashValues(args: string[]): string[] {
 }
 
 /**
- * A flag given twice is refused: yargs would make an array of two strings (which the options
- * cannot take) or, for numbers, add them up ("--page 1 --page 1" was page 2).
+ * Flags yargs would take in a way nobody means:
+ * - given twice: yargs makes an array of two strings (which the options cannot take) or, for
+ *   numbers, adds them up ("--page 1 --page 1" was page 2);
+ * - a flag that takes a value given none ("--page" last, or followed by another flag): yargs
+ *   leaves it unset, so the option was silently ignored.
  */
-function refuseRepeatedFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
-  const canonical = new Map<string, string>();
+function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
   // getOptions() is yargs API, missing from its type definitions.
-  const { alias } = (parser as unknown as { getOptions(): { alias: Record<string, string[]> } }).getOptions();
-  for (const [key, aliases] of Object.entries(alias))
+  const opts = (parser as unknown as { getOptions(): { alias: Record<string, string[]>; string: string[]; number: string[] } }).getOptions();
+  const canonical = new Map<string, string>();
+  for (const [key, aliases] of Object.entries(opts.alias))
     for (const a of [key, ...aliases]) canonical.set(a, key);
+  const takesValue = new Set([...opts.string, ...opts.number]);
   const seen = new Set<string>();
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (arg === '--') break;
     const m = /^--?([a-zA-Z][\w-]*)(=|$)/.exec(arg);
     if (!m || (arg.startsWith('-') && !arg.startsWith('--') && m[1]!.length > 1)) continue; // not a flag, or a cluster such as -qh
     const name = canonical.get(m[1]!) ?? m[1]!.replace(/^no-/, '');
     if (seen.has(name)) throw new UsageError(`--${flagName(name)} is given more than once`);
     seen.add(name);
+    const next = args[i + 1];
+    if (m[2] !== '=' && takesValue.has(name) && (next === undefined || next.startsWith('-')))
+      throw new UsageError(`--${flagName(name)} needs a value`);
   }
 }
 
@@ -158,7 +166,7 @@ async function main(): Promise<number> {
   const registry = createRegistry();
   const args = glueDashValues(hideBin(process.argv));
   const parser = buildParser(registry, args);
-  refuseRepeatedFlags(args, parser);
+  refuseAmbiguousFlags(args, parser);
   const argv = await parser.parseAsync();
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];

@@ -43,6 +43,8 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
     [['--in', 'x', '--out', 'y.jpg', '--format', 'jpeg'], /unknown output format "jpeg"; known: tiff, png, bmp/],
     [['--in', NPY, '--out', 'y.tif', '--from', 'bogus'], /unknown input format "bogus"/],
     [['--in', NPY, '--out', 'y.png', '--range', ',1'], /--range must be two numbers LO,HI with LO < HI \(got ",1"\)/],
+    [['--in', NPY, '--out', 'y.tif', '--page'], /--page needs a value/],
+    [['--in', NPY, '--out', 'y.tif', '--level', '--quiet'], /--level needs a value/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args);
