@@ -291,6 +291,9 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
           throw err;
         }
       } else if (!encoder.multiPage) {
+        // Page 1 already went out on stdout and cannot be taken back: end it as a complete file
+        // (a PNG with its IEND), so that a reader without pipefail gets no truncated image.
+        if (output === '-') await closeOutput(true);
         throw tooManyPages(encoder);
       }
       await convertPage(page, pageNo, encoder, current, { ...options, range }, notice, buffers);
@@ -317,7 +320,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
       await current?.sink.abort();
     }
     if (result.outputs.length > 0) {
-      const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.join(', ')})`;
+      const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')})`;
       throw new RasterError(e.code, detail, { ...e, cause: e.cause ?? e }).withContext({});
     }
     throw e;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import { runCli, CLI } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
@@ -197,3 +198,12 @@ test('a named pipe as input (-i fifo) reads what its writer sends, as -i - does'
     assert.equal(viaFile.code, 0);
     assert.ok((await readFile(join(dir, 'out.bmp'))).equals(await readFile(join(dir, 'ref.bmp'))));
   }));
+
+test('a 2-page print job into PNG on stdout: stdout holds page 1 as a complete PNG, then the error, exit 1', async () => {
+  const r = await runCli(['-i', join(process.cwd(), 'samples', 'cups-raster', 'srgb8.urf'), '-o', '-', '-f', 'png']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /more than one page and PNG holds one: .*\(1 complete page was written to stdout\)\n$/);
+  const png = PNG.sync.read(r.stdout); // pngjs refuses a PNG without its IEND chunk
+  assert.equal(png.width, 144);
+  assert.equal(r.stdout.subarray(-8, -4).toString('latin1'), 'IEND');
+});
