@@ -68,8 +68,11 @@ export class RawRowReader {
     }
   }
 
-  private truncatedAt(end: number, cause: RasterError): RasterError {
+  private truncatedAt(readEnd: number, cause: RasterError): RasterError {
     const t = this.tile;
+    // A planar read past the end starts beyond it (plane 2 of a huge stride): the input's size,
+    // when known, is where the data ends.
+    const end = this.src.size === undefined ? readEnd : Math.min(readEnd, this.src.size);
     const have = Math.max(0, end - this.base);
     const rows = t.planes ? '' : ` (${Math.floor(have / t.stride)} of ${t.height} rows complete)`;
     return new RasterError('E_TRUNCATED', `input ends inside ${this.what}: ${have} of its ${this.blockBytes} bytes are there${rows}`, {

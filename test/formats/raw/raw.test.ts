@@ -137,6 +137,13 @@ test('raw: rows padded past the 4 MiB scratch (--stride > 4 MiB) decode sample-e
     assert.match(e.message, /byte 6: input ends inside pixel data: 6 of its 200000000000 bytes are there \(0 of 2 rows complete\)/);
     return true;
   });
+  // Planar (spooled) with a 5 MB stride: plane 2 starts past the end; the message counts what is there.
+  const planar = ByteSource.fromStream(chunkedStream(new Uint8Array(1000), [100]), '-');
+  await assert.rejects(decodeAll(planar, { width: 10, height: 20, channels: 3, planar: true, stride: 5_000_000 }), (e: unknown) => {
+    assert.ok(e instanceof RasterError, String(e));
+    assert.match(e.message, /byte 1000: input ends inside pixel data: 1000 of its 300000000 bytes are there$/);
+    return true;
+  });
 });
 
 test('raw: 1-bit packed rows keep their padding bits out of the next row', async () => {
