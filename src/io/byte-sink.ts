@@ -94,7 +94,9 @@ export interface SinkOptions {
 /** A stream sink as it is, or behind a spool file when the encoder must seek. */
 async function streamSink(out: StreamSink, needsSeek: boolean): Promise<ByteSink> {
   if (!needsSeek) return out;
-  return new SpoolSink(await FileSink.open(join(tmpdir(), 'raster2img-out'), out.name), out);
+  const spool = await FileSink.open(join(tmpdir(), 'raster2img-out'), out.name);
+  await spool.unlinkName(); // an unnamed file: nothing is left behind, even after SIGKILL
+  return new SpoolSink(spool, out);
 }
 
 export class FileSink extends ByteSink {
@@ -183,6 +185,11 @@ export class FileSink extends ByteSink {
     if (this.done) return;
     this.done = true;
     await this.fh.close().catch(() => undefined);
+    await this.removeTemp();
+  }
+
+  /** Remove the temp file's name now; the open handle keeps its data (for a spool read back). */
+  async unlinkName(): Promise<void> {
     await this.removeTemp();
   }
 
