@@ -3,6 +3,7 @@
  * sequentially (streams work); planar pages read each colour plane through its own cursor at its
  * own position in a seekable input, so only one line per plane is ever held.
  */
+import { RasterError } from '../../src/errors.js';
 import { rowBytes, type PageInfo } from '../../src/model.js';
 import type { PageReader } from '../../src/plugin.js';
 import { CompressedLines, RawLines, type CompressionParams, type LineSource } from './line-source.js';
@@ -135,14 +136,42 @@ export class CupsPageReader implements PageReader {
   async readRows(dst: Uint8Array, maxRows: number): Promise<number> {
     const n = Math.min(maxRows, this.g.height - this.row);
     if (n <= 0) return 0;
-    if (this.direct) {
-      await this.direct.readExact(dst, 0, n * this.rowBytes, 'pixel data');
-    } else {
-      for (let i = 0; i < n; i++) this.assembler.assemble(await this.feed.next(), dst, i * this.rowBytes);
+    let done = 0;
+    try {
+      if (this.direct) {
+        this.pixelStart ??= this.direct.position - this.row * this.rowBytes;
+        await this.direct.readExact(dst, 0, n * this.rowBytes, 'pixel data');
+      } else {
+        for (; done < n; done++) this.assembler.assemble(await this.feed.next(), dst, done * this.rowBytes);
+      }
+    } catch (err) {
+      throw this.truncated(err, done);
     }
     this.row += n;
     if (this.row === this.g.height) await this.feed.finish(0);
     return n;
+  }
+
+  /** Where the direct page's pixel data begins (for messages). */
+  private pixelStart: number | undefined;
+
+  /**
+   * A read cut short knows only its own size ("needed 1044000 bytes, got 24123"); say what it
+   * means for the page instead: how much of it is there, or which line was cut.
+   */
+  private truncated(err: unknown, rowsDone: number): unknown {
+    if (!(err instanceof RasterError) || err.code !== 'E_TRUNCATED' || err.offset === undefined) return err;
+    const height = this.g.height;
+    if (this.direct && this.pixelStart !== undefined) {
+      const total = height * this.rowBytes;
+      const have = err.offset - this.pixelStart;
+      return new RasterError('E_TRUNCATED', `input ends inside pixel data: ${have} of the page's ${total} bytes are there (${Math.floor(have / this.rowBytes)} of ${height} lines complete)`, {
+        ...err,
+        expected: total,
+        actual: have,
+      });
+    }
+    return new RasterError('E_TRUNCATED', `input ends inside pixel data: in line ${this.row + rowsDone + 1} of ${height} (${this.row + rowsDone} complete)`, { ...err });
   }
 
   /** Skip the rows not read yet, leaving the input at the next page header. */
