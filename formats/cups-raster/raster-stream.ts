@@ -63,7 +63,7 @@ export class RasterStream implements DecodedInput {
         // A job cut between two pages looks complete but for the count its file header announced.
         const announced = this.fmt.announcedPages ?? 0;
         if (this.pageNo < announced)
-          throw this.fail('E_TRUNCATED', `the file header announces ${announced} pages; the input ends after ${this.pageNo}`, {
+          throw this.fail('E_TRUNCATED', `the file header announces ${announced} page${announced === 1 ? '' : 's'}; the input ends after ${this.pageNo}`, {
             offset: this.reader.position,
             expected: announced,
             actual: this.pageNo,
