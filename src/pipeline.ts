@@ -182,11 +182,17 @@ export function parseRange(range: ConvertOptions['range']): [number, number] | u
   return [lo, hi];
 }
 
-const PAGE_PATTERN = /%(0?\d*)d/;
+/** printf's page number (%d, %3d, %03d) and its escape for a literal percent sign (%%). */
+const PAGE_TOKENS = /%%|%(0?\d*)d/g;
 
-/** "page-%03d.png" with page 7 → "page-007.png". */
+/** True when the output name holds a page number (an unescaped %d). */
+function isPagePattern(output: string): boolean {
+  return [...output.matchAll(PAGE_TOKENS)].some((m) => m[0] !== '%%');
+}
+
+/** "page-%03d.png" with page 7 → "page-007.png"; "100%%.png" → "100%.png", as printf does. */
 export function pageFileName(pattern: string, page: number): string {
-  return pattern.replace(PAGE_PATTERN, (_m, width: string) => String(page).padStart(Number(width || '0'), '0'));
+  return pattern.replace(PAGE_TOKENS, (m, width: string | undefined) => (m === '%%' ? '%' : String(page).padStart(Number(width || '0'), '0')));
 }
 
 /** A second page for a single-image format without a %d pattern or --page. */
@@ -229,7 +235,7 @@ interface OpenOutput {
 export async function convertFile(registry: FormatRegistry, input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const encoder = registry.encoderFor(options.format, output);
   const range = parseRange(options.range);
-  const perPageFiles = PAGE_PATTERN.test(output);
+  const perPageFiles = isPagePattern(output);
   if (perPageFiles && output === '-') throw new RasterError('E_BAD_OPTION', 'a %d page pattern cannot be used with stdout', { field: 'out' });
   if (options.page !== undefined && (!Number.isSafeInteger(options.page) || options.page < 1))
     throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(options.page)})`, { field: 'page' });
@@ -278,7 +284,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
       if (options.page !== undefined && pageNo !== options.page) continue;
       if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
       if (!current) {
-        const path = perPageFiles ? pageFileName(output, pageNo) : output;
+        const path = output === '-' ? output : pageFileName(output, pageNo);
         const sink = await ByteSink.create(path, encoder.needsSeekableOutput, {
           ...(options.stdout ? { stdout: options.stdout } : {}),
           fsync: options.fsync ?? false,

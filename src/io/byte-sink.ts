@@ -7,9 +7,9 @@
  * stdout is a plain stream sink, or a spool file copied to stdout on commit when the encoder
  * must seek (BMP bottom-up rows, TIFF first-IFD offset).
  */
-import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
@@ -71,7 +71,7 @@ export abstract class ByteSink {
     if (st && opts.notSameAs && st.dev === opts.notSameAs.dev && st.ino === opts.notSameAs.ino)
       throw new RasterError('E_BAD_OPTION', 'the output is the input file: writing it would destroy the input', { file: target, field: 'out' });
     if (st && !st.isFile()) return streamSink(await StreamSink.openTarget(target), needsSeek);
-    const real = st ? await realpath(target).catch(() => target) : target;
+    const real = st ? await realpath(target).catch(() => target) : await danglingLinkTarget(target);
     return FileSink.open(real, target, opts.fsync ?? false, st);
   }
 
@@ -79,6 +79,21 @@ export abstract class ByteSink {
   static memory(name = '<memory>'): MemorySink {
     return new MemorySink(name);
   }
+}
+
+/**
+ * The path a new file must take for `target`: the target itself, or, when it is a symlink to a
+ * file not there yet, the path the link (or chain of links) names, so the link is kept and
+ * written through, as the shell's `>` does.
+ */
+async function danglingLinkTarget(target: string): Promise<string> {
+  let path = target;
+  for (let hops = 0; hops < 40; hops++) {
+    const st = await lstat(path).catch(() => undefined);
+    if (!st?.isSymbolicLink()) return path;
+    path = resolve(dirname(path), await readlink(path));
+  }
+  throw new RasterError('E_IO', 'too many levels of symbolic links', { file: target });
 }
 
 /** Options of ByteSink.create. */

@@ -150,6 +150,13 @@ test('outputs that are not plain files: a FIFO is written into, a symlink stays 
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.ok((await readFile(real)).equals(expected));
 
+    // A dangling symlink: written through (as the shell's > does), not replaced by a file.
+    await mkdir(join(dir, 'sub'));
+    await symlink('sub/new.bmp', join(dir, 'dangling.bmp'));
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', join(dir, 'dangling.bmp')])).code, 0);
+    assert.ok((await lstat(join(dir, 'dangling.bmp'))).isSymbolicLink());
+    assert.ok((await readFile(join(dir, 'sub', 'new.bmp'))).equals(expected));
+
     // The input itself (also through a symlink to it): refused before anything is written.
     const input = join(dir, 'in.raw');
     await writeFile(input, await readFile(ROSE));
@@ -207,3 +214,11 @@ test('a 2-page print job into PNG on stdout: stdout holds page 1 as a complete P
   assert.equal(png.width, 144);
   assert.equal(r.stdout.subarray(-8, -4).toString('latin1'), 'IEND');
 });
+
+test('%% in an output name is a literal percent sign, as in printf; %d is the page number', () =>
+  withDir(async (dir) => {
+    const job = join(process.cwd(), 'samples', 'cups-raster', 'rgb8-v2.ras');
+    assert.equal((await runCli(['-i', job, '-o', join(dir, 'at-100%%-p%d.bmp')])).code, 0);
+    assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', join(dir, '50%%.bmp')])).code, 0);
+    assert.deepEqual((await readdir(dir)).sort(), ['50%.bmp', 'at-100%-p1.bmp', 'at-100%-p2.bmp']);
+  }));
