@@ -70,5 +70,6 @@ export { makeConverter } from './convert/plan.js';
 export { rowBytes, pageBytes, validateLayout, describeLayout } from './model.js';
 export type { PixelLayout, PageInfo, Resolution, ColorModel, SampleFormat, BitsPerSample, ByteOrder } from './model.js';
 export type * from './plugin.js';
-export { pageFileName, parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
+export { parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
+export { pageFileName } from './page-names.js';
 export type { ConvertOptions, ConvertResult, DescribeOptions, InputSpec, OpenOptions, OpenedInput, Progress } from './pipeline.js';

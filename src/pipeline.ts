@@ -14,6 +14,7 @@ import type { FormatRegistry } from './registry.js';
 import { makeConverter } from './convert/plan.js';
 import { ReusableBuffers } from './reusable-buffers.js';
 import { flagName } from './option-values.js';
+import { isPagePattern, pageFileName } from './page-names.js';
 
 /**
  * Target size of one band buffer. 1 MiB rather than 4: the two band buffers are touched fresh
@@ -106,7 +107,7 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
     await source.close();
   };
   try {
-    if (signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
+    if (signal?.aborted) throw interrupted();
     const decoder = await registry.detect(source, options, options.from);
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
@@ -114,7 +115,7 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   } catch (err) {
     await close();
     // Whatever failed after the signal (a read of the stream it destroyed, a spool) is the cancellation.
-    throw signal?.aborted ? new RasterError('E_ABORTED', 'interrupted', { file: source.name }) : locate(err, source.name);
+    throw signal?.aborted ? interrupted(source.name) : locate(err, source.name);
   }
 }
 
@@ -132,8 +133,7 @@ export interface DescribeOptions extends OpenOptions {
  */
 export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
   const wanted = options.page;
-  if (wanted !== undefined && (!Number.isSafeInteger(wanted) || wanted < 1))
-    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(wanted)})`, { field: 'page' });
+  checkPageOption(wanted);
   const opened = await openInput(registry, input, options);
   const pages: Record<string, unknown>[] = [];
   let error: RasterError | undefined;
@@ -149,8 +149,7 @@ export async function describeInput(registry: FormatRegistry, input: InputSpec, 
   } finally {
     await opened.close();
   }
-  if (!error && wanted !== undefined && pages.length === 0)
-    throw new RasterError('E_BAD_OPTION', `--page ${wanted} asked for, but the input has ${n} page${n === 1 ? '' : 's'}`, { field: 'page' });
+  if (!error && wanted !== undefined && pages.length === 0) throw pageNotFound(wanted, n);
   return {
     file: opened.source.name,
     format: opened.decoder.name,
@@ -182,17 +181,20 @@ export function parseRange(range: ConvertOptions['range']): [number, number] | u
   return [lo, hi];
 }
 
-/** printf's page number (%d, %3d, %03d) and its escape for a literal percent sign (%%). */
-const PAGE_TOKENS = /%%|%(0?\d*)d/g;
-
-/** True when the output name holds a page number (an unescaped %d). */
-function isPagePattern(output: string): boolean {
-  return [...output.matchAll(PAGE_TOKENS)].some((m) => m[0] !== '%%');
+/** @throws RasterError E_BAD_OPTION unless `page` is absent or a whole number ≥ 1. */
+function checkPageOption(page: number | undefined): void {
+  if (page !== undefined && (!Number.isSafeInteger(page) || page < 1))
+    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(page)})`, { field: 'page' });
 }
 
-/** "page-%03d.png" with page 7 → "page-007.png"; "100%%.png" → "100%.png", as printf does. */
-export function pageFileName(pattern: string, page: number): string {
-  return pattern.replace(PAGE_TOKENS, (m, width: string | undefined) => (m === '%%' ? '%' : String(page).padStart(Number(width || '0'), '0')));
+/** --page past the last of the input's `pages` pages. */
+function pageNotFound(page: number, pages: number): RasterError {
+  return new RasterError('E_BAD_OPTION', `--page ${page} asked for, but the input has ${pages} page${pages === 1 ? '' : 's'}`, { field: 'page' });
+}
+
+/** The error of a cancelled conversion (whatever failed after the signal is the cancellation). */
+function interrupted(file?: string): RasterError {
+  return new RasterError('E_ABORTED', 'interrupted', file === undefined ? {} : { file });
 }
 
 /** A second page for a single-image format without a %d pattern or --page. */
@@ -237,8 +239,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
   const range = parseRange(options.range);
   const perPageFiles = isPagePattern(output);
   if (perPageFiles && output === '-') throw new RasterError('E_BAD_OPTION', 'a %d page pattern cannot be used with stdout', { field: 'out' });
-  if (options.page !== undefined && (!Number.isSafeInteger(options.page) || options.page < 1))
-    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(options.page)})`, { field: 'page' });
+  checkPageOption(options.page);
 
   const notices: string[] = [];
   const notice = (m: string) => {
@@ -271,18 +272,16 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     }
   };
 
-  // Known up front (an .npy stack): refuse before anything is written, even to stdout.
-  if (!encoder.multiPage && !perPageFiles && options.page === undefined && (opened.decoded.pageCount ?? 1) > 1) {
-    await opened.close();
-    throw tooManyPages(encoder, opened.decoded.pageCount).withContext({ file: opened.source.name });
-  }
   let pageNo = 0;
   const buffers = new ReusableBuffers();
   try {
+    // Known up front (an .npy stack): refuse before anything is written, even to stdout.
+    if (!encoder.multiPage && !perPageFiles && options.page === undefined && (opened.decoded.pageCount ?? 1) > 1)
+      throw tooManyPages(encoder, opened.decoded.pageCount);
     for await (const page of opened.decoded.pages()) {
       pageNo++;
       if (options.page !== undefined && pageNo !== options.page) continue;
-      if (options.signal?.aborted) throw new RasterError('E_ABORTED', 'interrupted');
+      if (options.signal?.aborted) throw interrupted();
       if (!current) {
         const path = output === '-' ? output : pageFileName(output, pageNo);
         const sink = await ByteSink.create(path, encoder.needsSeekableOutput, {
@@ -308,16 +307,13 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
       if (perPageFiles) await closeOutput(true);
       if (options.page !== undefined) break;
     }
-    if (options.page !== undefined && result.pages === 0)
-      throw new RasterError('E_BAD_OPTION', `--page ${options.page} asked for, but the input has ${pageNo} page${pageNo === 1 ? '' : 's'}`, {
-        field: 'page',
-      });
+    if (options.page !== undefined && result.pages === 0) throw pageNotFound(options.page, pageNo);
     if (result.pages === 0) throw new RasterError('E_BAD_HEADER', 'the input holds no page', { file: opened.source.name });
     await closeOutput(true);
     return result;
   } catch (err) {
     // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
-    const e = options.signal?.aborted ? new RasterError('E_ABORTED', 'interrupted', { file: opened.source.name }) : locate(err, opened.source.name);
+    const e = options.signal?.aborted ? interrupted(opened.source.name) : locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
     const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
     try {

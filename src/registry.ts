@@ -3,6 +3,7 @@
  * so that library users can add their own formats without touching anyone else's.
  */
 import { extname } from 'node:path';
+import { pageFileName } from './page-names.js';
 import { RasterError } from './errors.js';
 import type { ByteSource } from './io/byte-source.js';
 import type { DecoderPlugin, EncoderPlugin, OptionSpec, Options } from './plugin.js';
@@ -93,7 +94,7 @@ export class FormatRegistry {
         field: 'format',
       });
     }
-    const ext = extname(outPath.replace(/%0?\d*d/g, '')).toLowerCase();
+    const ext = extname(pageFileName(outPath, 1)).toLowerCase();
     const byExt = ext ? this.byExtension(ext) : undefined;
     if (byExt || !required) return byExt;
     throw new RasterError(

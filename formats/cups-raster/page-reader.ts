@@ -121,6 +121,8 @@ export class CupsPageReader implements PageReader {
   private row = 0;
   private readonly assembler: PixelAssembler;
   private readonly rowBytes: number;
+  /** Where the direct page's pixel data begins (for messages). */
+  private pixelStart: number | undefined;
 
   constructor(
     readonly info: PageInfo,
@@ -151,9 +153,6 @@ export class CupsPageReader implements PageReader {
     if (this.row === this.g.height) await this.feed.finish(0);
     return n;
   }
-
-  /** Where the direct page's pixel data begins (for messages). */
-  private pixelStart: number | undefined;
 
   /**
    * A read cut short knows only its own size ("needed 1044000 bytes, got 24123"); say what it
