@@ -209,3 +209,33 @@ for (const [space, bits] of [[1, 1], [1, 2], [6, 1], [6, 2], [3, 2], [3, 4], [6,
     for (const [i, p] of chunked.entries()) assert.ok(Buffer.from(p.pixels).equals(planar[i]!.pixels), `page ${i + 1}`);
   });
 }
+
+test("gs urf device's default 1-bit job: K (ink) data under URF's sGray label, decoded as libcups reads it (the complement of pngmono)", async (t) => {
+  // Ghostscript's default for the urf device is cupsColorSpace 3 (K) at 1 bit. libcups writes the
+  // Apple page header with a colour byte that has no K: every space but SRGB, RGBW, AdobeRGB, W,
+  // RGB and CMYK becomes 0, sGray (cups/raster-stream.c, cupsRasterWriteHeader2, apple mode), and
+  // its reader maps 0 back to CUPS_CSPACE_SW (0 = black). So the file says "white" where
+  // Ghostscript put ink. We follow the reader: 1-bit sGray, not minIsWhite, bits as stored, which
+  // makes the decoded image the exact complement of Ghostscript's own pngmono render.
+  if (!gsReady(t)) return;
+  const job = gsJob('urf', []);
+  const ref = gs('pngmono', [], 'png');
+  const pages = await decodeAll(job);
+  assert.equal(pages.length, 2);
+  for (const [i, p] of pages.entries()) {
+    const { width, height, bitsPerSample, colorModel, minIsWhite } = p.info.layout;
+    assert.deepEqual({ bitsPerSample, colorModel, minIsWhite: minIsWhite ?? false }, { bitsPerSample: 1, colorModel: 'gray', minIsWhite: false });
+    const mono = pngSamples(ref, i + 1, 1);
+    const rb = Math.ceil(width / 8);
+    let same = 0;
+    let ink = 0;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const bit = (p.pixels[y * rb + (x >> 3)]! >> (7 - (x & 7))) & 1;
+        if (bit === 1) ink++;
+        if ((bit === 1) === (mono[y * width + x] !== 0)) same++;
+      }
+    assert.ok(ink > 0 && ink < width * height, `page ${i + 1}: the page has both values`);
+    assert.equal(same, 0, `page ${i + 1}: ${same} pixels equal pngmono instead of its complement`);
+  }
+});
