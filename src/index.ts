@@ -8,6 +8,8 @@
  */
 import { builtinDecoders, builtinEncoders } from '../formats/index.js';
 import { FormatRegistry } from './registry.js';
+import { checkApiArguments, type ApiFunction } from './api-arguments.js';
+import { checkedPages } from './checked-pages.js';
 import {
   convertFile,
   describeInput,
@@ -34,8 +36,12 @@ export interface WithRegistry {
 }
 
 let defaultRegistry: FormatRegistry | undefined;
-function registryOf(o: WithRegistry): FormatRegistry {
-  return o.registry ?? (defaultRegistry ??= createRegistry());
+/** The registry a call uses, once its arguments are checked against that registry's options. */
+function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): FormatRegistry {
+  const given = (options as WithRegistry | null | undefined)?.registry;
+  const registry = given instanceof FormatRegistry ? given : (defaultRegistry ??= createRegistry());
+  checkApiArguments(fn, registry, input, options, output);
+  return registry;
 }
 
 /**
@@ -43,13 +49,18 @@ function registryOf(o: WithRegistry): FormatRegistry {
  * a %d pattern for one file per page). Options are the CLI's, camelCased.
  * @throws RasterError
  */
-export function convert(input: InputSpec, output: string, options: ConvertOptions & WithRegistry = {}): Promise<ConvertResult> {
-  return convertFile(registryOf(options), input, output, options);
+export async function convert(input: InputSpec, output: string, options: ConvertOptions & WithRegistry = {}): Promise<ConvertResult> {
+  return convertFile(checkedCall('convert', input, options, output), input, output, options ?? {});
 }
 
-/** Open an input for reading pages and rows yourself. Close it when done. @throws RasterError */
-export function openInput(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<OpenedInput> {
-  return openWith(registryOf(options), input, options);
+/**
+ * Open an input for reading pages and rows yourself. Close it when done. Each page's `readRows`
+ * checks its arguments (see checkedPages).
+ * @throws RasterError
+ */
+export async function openInput(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<OpenedInput> {
+  const opened = await openWith(checkedCall('openInput', input, options), input, options ?? {});
+  return { ...opened, decoded: checkedPages(opened.decoded) };
 }
 
 /**
@@ -57,8 +68,8 @@ export function openInput(input: InputSpec, options: OpenOptions & WithRegistry 
  * page's only. An input damaged after its file header is described up to the damage, with `error`.
  * @throws RasterError when the input cannot be opened or identified
  */
-export function describe(input: InputSpec, options: DescribeOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
-  return describeInput(registryOf(options), input, options);
+export async function describe(input: InputSpec, options: DescribeOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
+  return describeInput(checkedCall('describe', input, options), input, options ?? {});
 }
 
 export { FormatRegistry } from './registry.js';

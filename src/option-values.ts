@@ -11,11 +11,6 @@ export const DEFAULT_ZLIB_LEVEL = 6;
 /** The `level` option, declared alike by every encoder that deflates. */
 export const ZLIB_LEVEL_OPTION: OptionSpec = { type: 'number', describe: 'zlib compression level 0–9 (PNG, deflate TIFF)' };
 
-/** The flag a camelCase option key is given on the command line (pngFilter → --png-filter). */
-function flagOf(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
-}
-
 /** options.level, or DEFAULT_ZLIB_LEVEL. @throws RasterError E_BAD_OPTION unless it is a whole number 0–9. */
 export function zlibLevel(options: Options): number {
   const level = options['level'] ?? DEFAULT_ZLIB_LEVEL;
@@ -33,7 +28,7 @@ export function choiceOf<T extends string>(options: Options, key: string, allowe
   const v = options[key];
   if (v === undefined) return undefined;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  throw new RasterError('E_BAD_OPTION', `${flagOf(key)} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`, {
+  throw new RasterError('E_BAD_OPTION', `--${flagName(key)} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`, {
     field: key,
     expected: allowed.join('|'),
     actual: String(v),

@@ -48,6 +48,10 @@ export interface ConvertOptions extends OpenOptions {
   range?: readonly [number, number] | string;
   /** Stream used for "-" output (default process.stdout). */
   stdout?: Writable;
+  /**
+   * Called after each band, and with each one-line notice. An exception thrown by either stops
+   * the conversion (unfinished outputs are removed) and is rethrown to the caller as it was.
+   */
   onProgress?: (p: Progress) => void;
   onNotice?: (message: string) => void;
   /** Band buffer size in bytes (default DEFAULT_BAND_BYTES, 1 MiB). */
@@ -235,6 +239,33 @@ interface OpenOutput {
  * @throws RasterError; outputs that were not completed are removed, never left half-written.
  */
 export async function convertFile(registry: FormatRegistry, input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  try {
+    return await convertOrFail(registry, input, output, options);
+  } catch (err) {
+    throw err instanceof CallbackFailure ? err.error : err;
+  }
+}
+
+/**
+ * An exception thrown by the caller's onNotice or onProgress. It stops the conversion like any
+ * error (outputs not completed are removed), and then reaches the caller as it was thrown: it is
+ * the caller's own error, not one of raster2img's (which would have made it E_IO).
+ */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+function guarded<A>(callback: ((arg: A) => void) | undefined): (arg: A) => void {
+  if (!callback) return () => undefined;
+  return (arg) => {
+    try {
+      callback(arg);
+    } catch (error) {
+      throw new CallbackFailure(error);
+    }
+  };
+}
+
+async function convertOrFail(registry: FormatRegistry, input: InputSpec, output: string, options: ConvertOptions): Promise<ConvertResult> {
   const encoder = registry.encoderFor(options.format, output);
   const range = parseRange(options.range);
   const perPageFiles = isPagePattern(output);
@@ -242,10 +273,11 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
   checkPageOption(options.page);
 
   const notices: string[] = [];
+  const onNotice = guarded(options.onNotice);
   const notice = (m: string) => {
     if (notices.includes(m)) return;
     notices.push(m);
-    options.onNotice?.(m);
+    onNotice(m);
   };
   const byExtension = options.format && output !== '-' ? registry.encoderFor(undefined, output, false) : undefined;
   if (byExtension && byExtension !== encoder)
@@ -301,7 +333,7 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
         if (output === '-') await closeOutput(true);
         throw tooManyPages(encoder);
       }
-      await convertPage(page, pageNo, encoder, current, { ...options, range }, notice, buffers);
+      await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress: guarded(options.onProgress) }, notice, buffers);
       current.pages++;
       result.pages++;
       if (perPageFiles) await closeOutput(true);
@@ -312,6 +344,10 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
     await closeOutput(true);
     return result;
   } catch (err) {
+    if (err instanceof CallbackFailure) {
+      await closeOutput(false);
+      throw err.error;
+    }
     // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
     const e = options.signal?.aborted ? interrupted(opened.source.name) : locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).

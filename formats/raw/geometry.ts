@@ -5,6 +5,7 @@
 import { RasterError } from '../../src/errors.js';
 import type { BitsPerSample, ColorModel, PixelLayout, SampleFormat, ByteOrder } from '../../src/model.js';
 import type { Options } from '../../src/plugin.js';
+import { flagName } from '../../src/option-values.js';
 
 /** How the stored samples of one pixel map onto output channels. */
 export interface StoredLayout {
@@ -49,7 +50,7 @@ export interface RawGeometry {
 }
 
 function bad(field: string, message: string): RasterError {
-  return new RasterError('E_BAD_OPTION', `--${field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} ${message}`, { field, format: 'raw' });
+  return new RasterError('E_BAD_OPTION', `--${flagName(field)} ${message}`, { field, format: 'raw' });
 }
 
 function wholeNumber(o: Options, field: string, min: number): number | undefined {

@@ -129,8 +129,8 @@ export class FileSink extends ByteSink {
 
   /**
    * `fsync`: commit() flushes the file, then the directory after the rename (ConvertOptions.fsync).
-   * `existing`: the file being replaced, whose permission bits the new file keeps (as a program
-   * that rewrites the file in place would); a new file gets 0666 less the umask.
+   * `existing`: the file being replaced, whose owner, group and permission bits the new file keeps
+   * (as a program that rewrites the file in place would); a new file gets 0666 less the umask.
    */
   static async open(target: string, name = target, fsync = false, existing?: Stats): Promise<FileSink> {
     // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
@@ -146,7 +146,12 @@ export class FileSink extends ByteSink {
       throw ioError(err, `cannot create a file in ${dirname(target)}`, name);
     }
     trackTemp(temp);
-    if (existing) await fh.chmod(existing.mode & 0o7777).catch(() => undefined);
+    if (existing) {
+      // Owner and group first (chown clears set-id bits), as GNU sed -i does: both when allowed
+      // (root), else the group alone (an owner may give a file to any group of theirs).
+      await fh.chown(existing.uid, existing.gid).catch(() => fh.chown(-1, existing.gid)).catch(() => undefined);
+      await fh.chmod(existing.mode & 0o7777).catch(() => undefined);
+    }
     return new FileSink(fh, temp, target, name, fsync);
   }
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
 import { join } from 'node:path';
@@ -176,13 +176,19 @@ test('outputs that are not plain files: a FIFO is written into, a symlink stays 
     assert.ok(!(await readdir(dir)).some((f) => f.includes('.tmp-')));
   }));
 
-test('a replaced file keeps its permission bits; a name near NAME_MAX still works', () =>
+test('a replaced file keeps its permission bits, and its owner and group where allowed (as root); a name near NAME_MAX still works', (t) =>
   withDir(async (dir) => {
     const priv = join(dir, 'private.bmp');
     await writeFile(priv, 'old');
     await chmod(priv, 0o600);
+    const root = process.getuid?.() === 0;
+    if (root) await chown(priv, 4321, 8765);
+    else t.diagnostic('not root: only the permission bits are checked (a file cannot be given to another user)');
     assert.equal((await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', priv])).code, 0);
-    assert.equal((await stat(priv)).mode & 0o777, 0o600);
+    const after = await stat(priv);
+    assert.equal(after.mode & 0o777, 0o600);
+    assert.ok(after.size > 3, 'replaced');
+    if (root) assert.deepEqual([after.uid, after.gid], [4321, 8765]);
     const long = join(dir, 'a'.repeat(246) + '.bmp'); // 250 bytes: the temp file's suffix would pass 255
     const r = await runCli(['-i', ROSE, ...ROSE_ARGS, '-o', long]);
     assert.equal(r.code, 0, r.stderr);
