@@ -2,9 +2,13 @@
  * npm run bench: throughput and peak RSS of each encoder on generated raw inputs, next to
  * baselines measured in the same run on the same bytes:
  *   - node-copy: a bare Node read/write loop (positional reads and writes of the pipeline's band size),
- *   - vips: `vips rawload … out.tif|out.png` (libvips-tools; skipped with a notice when absent).
- * Each conversion runs as its own process under GNU time (`/usr/bin/time -f '%e %M'`) so wall time
- * and peak RSS are the whole process's. Not part of the tests: figures depend on the machine.
+ *   - vips: `vips rawload … out.tif|out.png|out.bmp` (libvips-tools; skipped with a notice when
+ *     absent; BMP through vips's ImageMagick module).
+ * Each conversion runs as its own process under GNU time (`/usr/bin/time -f %M`) so peak RSS is the
+ * whole process's; wall time is taken around it with hrtime. Start-up alone (`node -e ""`, `raster2img --version`,
+ * `vips --version`) is measured first, and each ratio against vips is also given net of the two
+ * start-ups: at 2000² start-up is most of both times. Not part of the tests: figures depend on
+ * the machine.
  *
  * Then a print job: CUPS's test page rendered by Ghostscript (`-sDEVICE=cups`) as N A4 pages at
  * 600 dpi, 8-bit RGB, as v3 (raw) and v2 (compressed), each converted to uncompressed TIFF, next
@@ -59,7 +63,8 @@ const CASES: { name: string; ext: string; flags: string[]; vips?: (inp: string, 
   { name: 'tiff', ext: 'tif', flags: [], vips: (inp, out, i) => rawload(inp, `${out}`, i) },
   { name: 'tiff-deflate', ext: 'tif', flags: ['--compression', 'deflate'], vips: (inp, out, i) => rawload(inp, `${out}[compression=deflate]`, i) },
   { name: 'png', ext: 'png', flags: [], vips: (inp, out, i) => rawload(inp, `${out}[compression=6,filter=none]`, i) },
-  { name: 'bmp', ext: 'bmp', flags: [] },
+  // vips has no BMP writer of its own: .bmp goes through its ImageMagick module (magicksave).
+  { name: 'bmp', ext: 'bmp', flags: [], vips: (inp, out, i) => rawload(inp, out, i) },
 ];
 
 function rawload(inp: string, out: string, i: Input): string[] {
@@ -80,22 +85,25 @@ interface Timed {
  * starts after a `sync`, so that no run pays for the previous one's dirty pages. The fastest run
  * of each command counts (the others met more noise).
  */
-function timedRounds<K extends string>(cmds: Record<K, Timed>): Record<K, Run | string> {
+function timedRounds<K extends string>(cmds: Record<K, Timed>, rounds = repeat): Record<K, Run | string> {
   const best = {} as Record<K, Run | string>;
-  for (let round = 0; round < repeat; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const key of Object.keys(cmds) as K[]) {
       if (typeof best[key] === 'string') continue; // failed once: not again
       const { cmd, out } = cmds[key];
       rmSync(out, { force: true });
       spawnSync('sync');
-      const r = spawnSync('/usr/bin/time', ['-f', '%e %M', ...cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      // Wall time to the nanosecond from here (GNU time's %e has 10 ms steps, too coarse for start-up).
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       const last = r.stderr.trim().split('\n').pop() ?? '';
       if (r.status !== 0) {
         best[key] = `failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
         continue;
       }
-      const [secs, kb] = last.split(' ').map(Number);
-      const run = { seconds: secs!, rssMB: kb! / 1024, outBytes: existsSync(out) ? statSync(out).size : 0 };
+      const kb = Number(last);
+      const run = { seconds: secs, rssMB: kb / 1024, outBytes: existsSync(out) ? statSync(out).size : 0 };
       rmSync(out, { force: true });
       const prev = best[key];
       if (prev === undefined || (typeof prev !== 'string' && run.seconds < prev.seconds)) best[key] = run;
@@ -126,7 +134,7 @@ function fmt(r: Run | string | undefined, mb: number, base?: Run | string): stri
   if (typeof r === 'string') return r;
   const speed = `${(mb / r.seconds).toFixed(0)} MB/s`;
   const ratio = base && typeof base !== 'string' ? ` (${(base.seconds / r.seconds).toFixed(2)}×)` : '';
-  return `${r.seconds.toFixed(2)} s, ${speed}${ratio}, ${r.rssMB.toFixed(0)} MB RSS${r.outBytes ? `, ${(r.outBytes / 1e6).toFixed(1)} MB out` : ''}`;
+  return `${r.seconds.toFixed(3)} s, ${speed}${ratio}, ${r.rssMB.toFixed(0)} MB RSS${r.outBytes ? `, ${(r.outBytes / 1e6).toFixed(1)} MB out` : ''}`;
 }
 
 const hasTime = existsSync('/usr/bin/time');
@@ -137,10 +145,41 @@ if (!hasTime) {
 const hasVips = spawnSync('vips', ['--version']).status === 0;
 if (!hasVips) console.log('notice: vips not found (apt-get install libvips-tools): the vips column is skipped');
 
+/**
+ * What a run costs before any pixel moves, measured in the same rounds: Node's own start-up, our
+ * CLI's (Node + yargs + our modules: --version), and vips's. At small sizes these floors decide
+ * the ratios, so they are printed beside them.
+ */
+function benchStartup(dir: string): { ours?: number; vips?: number } {
+  const none = join(dir, 'none');
+  const cmds: Record<string, Timed> = {
+    'node -e ""': { cmd: [process.execPath, '-e', ''], out: none },
+    'raster2img --version': { cmd: [process.execPath, CLI, '--version'], out: none },
+  };
+  if (hasVips) cmds['vips --version'] = { cmd: ['vips', '--version'], out: none };
+  const runs = timedRounds(cmds, Math.max(repeat, 5));
+  console.log('## start-up, before any pixel (fastest of the rounds)');
+  for (const [name, r] of Object.entries(runs)) console.log(`  ${name.padEnd(22)} ${typeof r === 'string' ? r : `${(r.seconds * 1000).toFixed(0)} ms, ${r.rssMB.toFixed(0)} MB RSS`}`);
+  console.log('');
+  const seconds = (r: Run | string | undefined) => (r === undefined || typeof r === 'string' ? undefined : r.seconds);
+  const ours = seconds(runs['raster2img --version']);
+  const vips = seconds(runs['vips --version']);
+  return { ...(ours !== undefined ? { ours } : {}), ...(vips !== undefined ? { vips } : {}) };
+}
+
+/** vips's time over ours, both less their start-up: the conversions' own speeds compared. */
+function netRatio(ours: Run | string, vips: Run | string | undefined, startup: { ours?: number; vips?: number }): string {
+  if (typeof ours === 'string' || !vips || typeof vips === 'string' || startup.ours === undefined || startup.vips === undefined) return '';
+  const a = ours.seconds - startup.ours;
+  const b = vips.seconds - startup.vips;
+  return a > 0 && b > 0 ? `; net of start-up ${(b / a).toFixed(2)}×` : '';
+}
+
 const dir = mkdtempSync(join(arg('dir') ?? tmpdir(), 'raster2img-bench-'));
 try {
   console.log(`raster2img bench — node ${process.version}, ${new Date().toISOString()}`);
   console.log('ratios: node-copy time / our time ("× of a bare copy"), vips time / our time ("× vips speed")\n');
+  const startup = benchStartup(dir);
   for (const i of INPUTS) {
     const inp = join(dir, `in-${i.width}-${i.bits}.raw`);
     makeInput(inp, i);
@@ -162,7 +201,7 @@ try {
       const vips = runs[`vips ${c.name}`];
       const vsCopy = typeof ours !== 'string' && typeof copy !== 'string' ? ` = ${(copy.seconds / ours.seconds).toFixed(2)}× of a bare copy` : '';
       const vsVips = typeof ours !== 'string' && vips && typeof vips !== 'string' ? `, ${(vips.seconds / ours.seconds).toFixed(2)}× vips speed` : '';
-      console.log(`  ${c.name.padEnd(20)} ${fmt(ours, mb)}${vsCopy}${vsVips}`);
+      console.log(`  ${c.name.padEnd(20)} ${fmt(ours, mb)}${vsCopy}${vsVips}${netRatio(ours, vips, startup)}`);
       if (vips) console.log(`  ${('vips ' + c.name).padEnd(20)} ${fmt(vips, mb)}`);
     }
     rmSync(inp, { force: true });
