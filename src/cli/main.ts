@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Options as YargsOption } from 'yargs';
 import { createRegistry, describe, convert } from '../index.js';
-import { EXIT_CODES, RasterError, ioError, type ErrorCode, type ErrorContext } from '../errors.js';
+import { EXIT_CODES, RasterError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
+import { StreamSink } from '../io/byte-sink.js';
 import { flagName } from '../option-values.js';
 
 /**
@@ -95,6 +96,15 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
 class UsageError extends Error {}
 
 /**
+ * The flag an argument names: "--out", "--out=x" → out, "-o" → o, and whether its value is inline
+ * (after "="). Undefined for values, "--" and clusters of short flags such as -qh.
+ */
+function parseFlag(arg: string): { name: string; inline: boolean } | undefined {
+  const m = /^(?:--([a-zA-Z][\w-]*)|-([a-zA-Z]))(=|$)/.exec(arg);
+  return m ? { name: (m[1] ?? m[2])!, inline: m[3] === '=' } : undefined;
+}
+
+/**
  * yargs reads a lone "-" as a positional argument, not as the value of the flag before it, and a
  * value starting with "-" ("--range -1,1") as a flag. Glue such values to their flag ("--out -" →
  * "--out=-", "--range -1,1" → "--range=-1,1") so that stdin/stdout and negative numbers work as
@@ -105,8 +115,8 @@ function glueDashValues(args: string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = args[i + 1];
-    const isFlag = /^-[a-zA-Z]$|^--[a-z][a-z0-9-]*$/.test(a);
-    if (isFlag && next !== undefined && ((/^(-i|-o|--in|--out)$/.test(a) && next === '-') || /^-\.?\d/.test(next))) {
+    const flag = parseFlag(a);
+    if (flag && !flag.inline && next !== undefined && ((/^(-i|-o|--in|--out)$/.test(a) && next === '-') || /^-\.?\d/.test(next))) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
@@ -132,13 +142,13 @@ function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildPar
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') break;
-    const m = /^--?([a-zA-Z][\w-]*)(=|$)/.exec(arg);
-    if (!m || (arg.startsWith('-') && !arg.startsWith('--') && m[1]!.length > 1)) continue; // not a flag, or a cluster such as -qh
-    const name = canonical.get(m[1]!) ?? m[1]!.replace(/^no-/, '');
+    const flag = parseFlag(arg);
+    if (!flag) continue;
+    const name = canonical.get(flag.name) ?? flag.name.replace(/^no-/, '');
     if (seen.has(name)) throw new UsageError(`--${flagName(name)} is given more than once`);
     seen.add(name);
     const next = args[i + 1];
-    if (m[2] !== '=' && takesValue.has(name) && (next === undefined || next.startsWith('-')))
+    if (!flag.inline && takesValue.has(name) && (next === undefined || next.startsWith('-')))
       throw new UsageError(`--${flagName(name)} needs a value`);
   }
 }
@@ -146,20 +156,9 @@ function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildPar
 /** Exit code after a signal: 128 + its number, as shells report it. */
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/** Write to stdout and wait; a closed or full stdout becomes E_IO, not an unhandled 'error' event. */
+/** Write to stdout and wait; a closed or full stdout becomes E_IO (as for image data), not an unhandled 'error' event. */
 function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.once('error', () => undefined); // reported through the callback below
-    process.stdout.write(text, (err) =>
-      err
-        ? reject(
-            (err as NodeJS.ErrnoException).code === 'EPIPE'
-              ? new RasterError('E_IO', 'cannot write output: the reader closed the pipe (EPIPE)', { file: '<stdout>' })
-              : ioError(err, 'cannot write output', '<stdout>'),
-          )
-        : resolve(),
-    );
-  });
+  return new StreamSink(process.stdout, '-').write(Buffer.from(text));
 }
 
 async function main(): Promise<number> {

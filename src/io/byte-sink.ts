@@ -239,7 +239,7 @@ function watchStream(stream: Writable, name: string): StreamState {
 function streamError(err: unknown, name: string): RasterError {
   const file = outputLabel(name);
   if ((err as NodeJS.ErrnoException)?.code === 'EPIPE')
-    return new RasterError('E_IO', 'cannot write output: the reader closed the pipe before the image was complete (EPIPE)', { file, cause: err });
+    return new RasterError('E_IO', 'cannot write output: the reader closed the pipe before the output was complete (EPIPE)', { file, cause: err });
   return ioError(err, 'cannot write output', file);
 }
 

@@ -83,10 +83,18 @@ test('--format against the extension is obeyed with a notice', () =>
     assert.equal((await readFile(join(dir, 'x.png'))).subarray(0, 2).toString(), 'II');
   }));
 
-test('--info into a full or closed stdout: one line, exit 4', () => {
+test('--info into a full or closed stdout: one line, exit 4', async () => {
   const full = spawnSync(process.execPath, [CLI, '--in', NPY, '--info'], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
   assert.equal(full.status, 4, full.stderr);
   assert.equal(full.stderr, 'raster2img: <stdout>: cannot write output: ENOSPC (no space left on device)\n');
+  // A reader gone before the first byte (the read end closed while the CLI starts): EPIPE.
+  const child = spawn(process.execPath, [CLI, '--in', NPY, '--info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(status, 4, stderr);
+  assert.equal(stderr, 'raster2img: <stdout>: cannot write output: the reader closed the pipe before the output was complete (EPIPE)\n');
 });
 
 test('SIGHUP (a closed terminal) and SIGTERM end the conversion with 128 + the signal number and leave no temp file', () =>

@@ -114,7 +114,7 @@ test('--out - into a reader that stops early (| head -c): one clear line, exit 4
       child.stdout.once('data', () => child.stdout.destroy());
       const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
       assert.equal(code, 4, `${format}: ${stderr}`);
-      assert.equal(stderr, 'raster2img: <stdout>: cannot write output: the reader closed the pipe before the image was complete (EPIPE)\n', format);
+      assert.equal(stderr, 'raster2img: <stdout>: cannot write output: the reader closed the pipe before the output was complete (EPIPE)\n', format);
       assert.deepEqual(await readdir(dir), [], `${format}: no spool file left`);
     }
   }));
