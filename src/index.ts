@@ -6,7 +6,7 @@
  * await convert('scan.raw', 'scan.tif', { width: 4000, height: 3000, layout: 'rgb', depth: '16', endian: 'big', offset: 1800 });
  * ```
  */
-import { builtinDecoders, builtinEncoders } from '../formats/index.js';
+import { builtinDecoders, builtinEncoders, type BuiltinFormatOptions } from '../formats/index.js';
 import { FormatRegistry } from './registry.js';
 import { checkApiArguments, type ApiFunction } from './api-arguments.js';
 import { checkedPages } from './checked-pages.js';
@@ -14,12 +14,15 @@ import {
   convertFile,
   describeInput,
   openInput as openWith,
-  type ConvertOptions,
+  type ConvertCoreOptions,
   type ConvertResult,
+  type DescribeCoreOptions,
   type InputSpec,
-  type OpenOptions,
-  type DescribeOptions,
+  type OpenCoreOptions,
   type OpenedInput,
+  type ConvertOptions as ConvertBag,
+  type DescribeOptions as DescribeBag,
+  type OpenOptions as OpenBag,
 } from './pipeline.js';
 
 /** A registry holding every built-in format; add your own plugins to it. */
@@ -35,6 +38,18 @@ export interface WithRegistry {
   registry?: FormatRegistry;
 }
 
+/**
+ * The options of plugins you add to a registry, for TypeScript's checks: declare them by
+ * declaration merging, `declare module 'raster2img' { interface PluginOptions { myFlag?: number } }`.
+ * (At run time every call checks its options against the registry it uses, whatever the types.)
+ */
+export interface PluginOptions {}
+
+/** The options of a call: the CLI's flags camelCased, typed from the formats' specs. */
+export type ConvertOptions = ConvertCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
+export type DescribeOptions = DescribeCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
+export type OpenOptions = OpenCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
+
 let defaultRegistry: FormatRegistry | undefined;
 /** The registry a call uses, once its arguments are checked against that registry's options. */
 function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): FormatRegistry {
@@ -49,8 +64,8 @@ function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?:
  * a %d pattern for one file per page). Options are the CLI's, camelCased.
  * @throws RasterError
  */
-export async function convert(input: InputSpec, output: string, options: ConvertOptions & WithRegistry = {}): Promise<ConvertResult> {
-  return convertFile(checkedCall('convert', input, options, output), input, output, options ?? {});
+export async function convert(input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
+  return convertFile(checkedCall('convert', input, options, output), input, output, (options ?? {}) as ConvertBag);
 }
 
 /**
@@ -58,8 +73,8 @@ export async function convert(input: InputSpec, output: string, options: Convert
  * checks its arguments (see checkedPages).
  * @throws RasterError
  */
-export async function openInput(input: InputSpec, options: OpenOptions & WithRegistry = {}): Promise<OpenedInput> {
-  const opened = await openWith(checkedCall('openInput', input, options), input, options ?? {});
+export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
+  const opened = await openWith(checkedCall('openInput', input, options), input, (options ?? {}) as OpenBag);
   return { ...opened, decoded: checkedPages(opened.decoded) };
 }
 
@@ -68,8 +83,8 @@ export async function openInput(input: InputSpec, options: OpenOptions & WithReg
  * page's only. An input damaged after its file header is described up to the damage, with `error`.
  * @throws RasterError when the input cannot be opened or identified
  */
-export async function describe(input: InputSpec, options: DescribeOptions & WithRegistry = {}): Promise<Record<string, unknown>> {
-  return describeInput(checkedCall('describe', input, options), input, options ?? {});
+export async function describe(input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
+  return describeInput(checkedCall('describe', input, options), input, (options ?? {}) as DescribeBag);
 }
 
 export { FormatRegistry } from './registry.js';
@@ -83,4 +98,5 @@ export type { PixelLayout, PageInfo, Resolution, ColorModel, SampleFormat, BitsP
 export type * from './plugin.js';
 export { parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
 export { pageFileName } from './page-names.js';
-export type { ConvertOptions, ConvertResult, DescribeOptions, InputSpec, OpenOptions, OpenedInput, Progress } from './pipeline.js';
+export type { ConvertResult, InputSpec, OpenedInput, Progress } from './pipeline.js';
+export type { BuiltinFormatOptions } from '../formats/index.js';

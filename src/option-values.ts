@@ -9,7 +9,7 @@ import type { OptionSpec, Options } from './plugin.js';
 export const DEFAULT_ZLIB_LEVEL = 6;
 
 /** The `level` option, declared alike by every encoder that deflates. */
-export const ZLIB_LEVEL_OPTION: OptionSpec = { type: 'number', describe: 'zlib compression level 0–9 (PNG, deflate TIFF)' };
+export const ZLIB_LEVEL_OPTION = { type: 'number', describe: 'zlib compression level 0–9 (PNG, deflate TIFF)' } as const satisfies OptionSpec;
 
 /** options.level, or DEFAULT_ZLIB_LEVEL. @throws RasterError E_BAD_OPTION unless it is a whole number 0–9. */
 export function zlibLevel(options: Options): number {

@@ -30,7 +30,8 @@ export const DEFAULT_BAND_BYTES = 1024 * 1024;
 /** Where the input comes from: a path, "-" for stdin, bytes in memory, or a stream. */
 export type InputSpec = string | Uint8Array | Readable;
 
-export interface OpenOptions extends Options {
+/** What opening an input reads besides the plugins' options. */
+export interface OpenCoreOptions {
   /** Input format name, to skip sniffing (e.g. "raw", "npy"). */
   from?: string;
   /** Stream used for "-" (default process.stdin). */
@@ -39,7 +40,8 @@ export interface OpenOptions extends Options {
   signal?: AbortSignal;
 }
 
-export interface ConvertOptions extends OpenOptions {
+/** What a conversion reads besides the plugins' options. */
+export interface ConvertCoreOptions extends OpenCoreOptions {
   /** Output format name or extension; default: from the output path's extension. */
   format?: string;
   /** Convert only this 1-based page. */
@@ -64,6 +66,10 @@ export interface ConvertOptions extends OpenOptions {
    */
   fsync?: boolean;
 }
+
+/** The option bags as the pipeline passes them on: the core's options and the plugins' in one. */
+export type OpenOptions = OpenCoreOptions & Options;
+export type ConvertOptions = ConvertCoreOptions & Options;
 
 export interface Progress {
   page: number;
@@ -123,10 +129,11 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   }
 }
 
-export interface DescribeOptions extends OpenOptions {
+export interface DescribeCoreOptions extends OpenCoreOptions {
   /** Describe only this 1-based page (the pages before it are still read through). */
   page?: number;
 }
+export type DescribeOptions = DescribeCoreOptions & Options;
 
 /**
  * JSON description of every page (what --info prints). Reads headers, skips pixels.

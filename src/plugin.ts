@@ -19,6 +19,27 @@ export interface OptionSpec {
 }
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/**
+ * The values a caller may give for `S`'s options, as a TypeScript type: one of the choices when
+ * there are choices (declared `as const`), else by type. Spec objects declared
+ * `as const satisfies OptionSpecs` keep what this needs.
+ */
+export type OptionValues<S extends OptionSpecs> = {
+  -readonly [K in keyof S]?: S[K] extends { readonly choices: readonly (infer C)[] }
+    ? C
+    : S[K]['type'] extends 'number'
+      ? number
+      : S[K]['type'] extends 'boolean'
+        ? boolean
+        : string;
+};
+
+/** The options of every plugin in a union of plugins, merged into one type. */
+export type OptionValuesOf<P extends { readonly options?: OptionSpecs }> = UnionToIntersection<
+  P extends { readonly options: infer S extends OptionSpecs } ? OptionValues<S> : never
+>;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
 /** The flat option bag shared by the CLI and the library API (camelCase keys, e.g. `offset`). */
 export type Options = Readonly<Record<string, unknown>>;
 

@@ -6,7 +6,7 @@
 import type { EncoderPlugin } from '../../src/plugin.js';
 import { RGB_FALLBACK_OPTIONS } from '../../src/convert/rgb-fallback.js';
 
-export const bmpEncoder: EncoderPlugin = {
+export const bmpEncoder = {
   name: 'bmp',
   description: 'Windows bitmap: gray palette (1/4/8 bpp), 24-bit BGR or 32-bit BGRA, uncompressed',
   extensions: ['.bmp', '.dib'],
@@ -20,4 +20,4 @@ export const bmpEncoder: EncoderPlugin = {
     const { BmpImageWriter } = await import('./encoder.js');
     return new BmpImageWriter(sink, options);
   },
-};
+} satisfies EncoderPlugin;

@@ -7,7 +7,7 @@ import type { PngTuning } from './encoder.js';
 import { parsePngOptions, pngOptionSpecs } from './options.js';
 
 /** A PNG encoder cutting its work up as `tuning` says (default: encoder.ts DEFAULT_TUNING; tests use small blocks and chunks). */
-export function makePngEncoder(tuning?: PngTuning): EncoderPlugin {
+export function makePngEncoder(tuning?: PngTuning): Omit<EncoderPlugin, 'options'> & { readonly options: typeof pngOptionSpecs } {
   return {
     name: 'png',
     description: 'PNG (gray 1–16 bit, gray+alpha, RGB, RGBA 8/16 bit)',
@@ -26,4 +26,4 @@ export function makePngEncoder(tuning?: PngTuning): EncoderPlugin {
   };
 }
 
-export const pngEncoder: EncoderPlugin = makePngEncoder();
+export const pngEncoder = makePngEncoder();

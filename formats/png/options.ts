@@ -46,7 +46,7 @@ export type PngStrategyName = (typeof PNG_STRATEGIES)[number];
 const DEFAULT_STRATEGY: PngStrategyName = 'auto';
 const DEFAULT_FILTER: PngFilterName = 'adaptive';
 
-export const pngOptionSpecs: OptionSpecs = {
+export const pngOptionSpecs = {
   level: ZLIB_LEVEL_OPTION,
   pngFilter: {
     type: 'string',
@@ -61,7 +61,7 @@ export const pngOptionSpecs: OptionSpecs = {
     default: DEFAULT_STRATEGY,
   },
   ...RGB_FALLBACK_OPTIONS,
-};
+} as const satisfies OptionSpecs;
 
 export interface PngOptions {
   level: number;

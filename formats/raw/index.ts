@@ -6,12 +6,12 @@
 import { RasterError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { rowBytes } from '../../src/model.js';
-import type { DecodedInput, DecoderPlugin, Options, PageReader } from '../../src/plugin.js';
+import type { DecodedInput, DecoderPlugin, OptionSpecs, Options, PageReader } from '../../src/plugin.js';
 import { RawRowReader } from '../../src/rows/raw-rows.js';
 import { countPages, layoutOf, pageSpan, parseGeometry, STORED_LAYOUTS, type RawGeometry } from './geometry.js';
 import { pickChannels } from './pick-channels.js';
 
-export const rawDecoder: DecoderPlugin = {
+export const rawDecoder = {
   name: 'raw',
   description: 'headerless pixel dump (give --width, --height, --layout/--channels, --depth)',
   extensions: ['.raw', '.bin', '.data'],
@@ -20,14 +20,14 @@ export const rawDecoder: DecoderPlugin = {
     width: { type: 'number', describe: 'raw input: pixels per row' },
     height: { type: 'number', describe: 'raw input: rows per page (default: all the data after --offset, one page)' },
     channels: { type: 'number', describe: 'raw input: interleaved samples per pixel, 1–4 (gray, gray+alpha, RGB, RGBA)' },
-    layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: Object.keys(STORED_LAYOUTS) },
+    layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: Object.keys(STORED_LAYOUTS) as (keyof typeof STORED_LAYOUTS)[] },
     depth: { type: 'string', describe: 'raw input: bits per sample (1 = packed bits, MSB first; 32f = IEEE float)', choices: ['1', '2', '4', '8', '16', '32f'] },
     endian: { type: 'string', describe: 'raw input: byte order of 16/32-bit samples (default little)', choices: ['little', 'big'] },
     offset: { type: 'number', describe: 'raw input: bytes to skip before the pixels (a header)' },
     stride: { type: 'number', describe: 'raw input: bytes from one row start to the next when rows are padded' },
     planar: { type: 'boolean', describe: 'raw input: each channel stored as its own plane' },
     minIsWhite: { type: 'boolean', describe: 'raw input: gray samples are ink (0 = white), as 1-bit fax/print data' },
-  },
+  } as const satisfies OptionSpecs,
   async open(src: ByteSource, options: Options): Promise<DecodedInput> {
     const g = parseGeometry(options);
     const height = g.height ?? deriveHeight(g, src);
@@ -53,7 +53,7 @@ export const rawDecoder: DecoderPlugin = {
       pages: () => rawPages(src, g, height, pageCount),
     };
   },
-};
+} satisfies DecoderPlugin;
 
 function deriveHeight(g: RawGeometry, src: ByteSource): number {
   if (src.size === undefined)

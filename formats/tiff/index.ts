@@ -5,7 +5,7 @@
 import type { EncoderPlugin } from '../../src/plugin.js';
 import { tiffOptionSpecs } from './options.js';
 
-export const tiffEncoder: EncoderPlugin = {
+export const tiffEncoder = {
   name: 'tiff',
   description: 'TIFF 6.0 / BigTIFF, any layout kept losslessly, multi-page',
   extensions: ['.tif', '.tiff'],
@@ -15,4 +15,4 @@ export const tiffEncoder: EncoderPlugin = {
   options: tiffOptionSpecs,
   // The encoder is loaded on first use: the CLI starts faster when it only needs the option specs.
   create: async (sink, options) => (await import('./encoder.js')).createTiffWriter(sink, options),
-};
+} satisfies EncoderPlugin;

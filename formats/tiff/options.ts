@@ -13,7 +13,7 @@ const PREDICTORS = Object.keys(PREDICTOR_CODE) as Predictor[];
 
 // Defaults are applied in code rather than declared: `compression` and `level` may be shared with
 // other encoders, and a declared default would be passed to all of them.
-export const tiffOptionSpecs: OptionSpecs = {
+export const tiffOptionSpecs = {
   compression: {
     type: 'string',
     describe: 'TIFF compression: none (default, as libtiff and libvips), deflate, lzw or packbits',
@@ -30,7 +30,7 @@ export const tiffOptionSpecs: OptionSpecs = {
       'TIFF predictor with deflate or lzw: none, horizontal (default for 8- and 16-bit integer samples) or float (32-bit float samples)',
     choices: PREDICTORS,
   },
-};
+} as const satisfies OptionSpecs;
 
 export interface TiffOptions {
   compression: Compression;

@@ -9,12 +9,12 @@ import { describeLayout, type PixelLayout } from '../model.js';
 import type { OptionSpecs, Options } from '../plugin.js';
 
 /** The option encoders that use rgbFallback declare. */
-export const RGB_FALLBACK_OPTIONS: OptionSpecs = {
+export const RGB_FALLBACK_OPTIONS = {
   cmykToRgb: {
     type: 'boolean',
     describe: 'PNG/BMP: write CMYK pages as RGB by the naive PostScript rule R = 1 − min(1, C + K) (no colour management)',
   },
-};
+} as const satisfies OptionSpecs;
 
 /**
  * The layout to ask the converter for when `src` is not gray or RGB, with the notice to give.

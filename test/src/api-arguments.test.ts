@@ -111,3 +111,20 @@ test("an exception thrown by onProgress or onNotice reaches the caller as it was
     assert.deepEqual(await readdir(dir), ['in.raw']);
   });
 });
+
+test('the option types refuse at compile time what the run-time check refuses (this file is compiled by npm test)', () => {
+  // Never called; the compiler checks it. An @ts-expect-error that is not needed is itself an
+  // error, so `npm test` fails to build if any of these lines stops being a type error.
+  const typedCalls = () => [
+    convert('a.raw', 'a.tif', { width: 4, layout: 'rgb', depth: '16', endian: 'big', compression: 'deflate', level: 9, planar: false }),
+    // @ts-expect-error misspelled option
+    convert('a.raw', 'a.tif', { width: 4, compresion: 'lzw' }),
+    // @ts-expect-error not one of --compression's choices
+    convert('a.raw', 'a.tif', { width: 4, compression: 'jpeg' }),
+    // @ts-expect-error a flag takes true or false
+    convert('a.raw', 'a.tif', { width: 4, planar: 'yes' }),
+    // @ts-expect-error describe() has no format option
+    describe('a.raw', { width: 4, format: 'png' }),
+  ];
+  assert.equal(typeof typedCalls, 'function');
+});
