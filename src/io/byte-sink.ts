@@ -123,6 +123,7 @@ export class FileSink extends ByteSink {
     readonly target: string,
     readonly name: string,
     private readonly fsync: boolean,
+    private readonly existing: Stats | undefined,
   ) {
     super();
   }
@@ -131,6 +132,8 @@ export class FileSink extends ByteSink {
    * `fsync`: commit() flushes the file, then the directory after the rename (ConvertOptions.fsync).
    * `existing`: the file being replaced, whose owner, group and permission bits the new file keeps
    * (as a program that rewrites the file in place would); a new file gets 0666 less the umask.
+   * The temp file replacing one is created 0600, so that a private image is not readable through
+   * it while it is written; its owner and mode are set at commit (keepOwnerAndMode).
    */
   static async open(target: string, name = target, fsync = false, existing?: Stats): Promise<FileSink> {
     // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
@@ -141,18 +144,12 @@ export class FileSink extends ByteSink {
     const temp = join(dirname(target), `.${stem}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     let fh: FileHandle;
     try {
-      fh = await open(temp, 'wx+', 0o666);
+      fh = await open(temp, 'wx+', existing ? 0o600 : 0o666);
     } catch (err) {
       throw ioError(err, `cannot create a file in ${dirname(target)}`, name);
     }
     trackTemp(temp);
-    if (existing) {
-      // Owner and group first (chown clears set-id bits), as GNU sed -i does: both when allowed
-      // (root), else the group alone (an owner may give a file to any group of theirs).
-      await fh.chown(existing.uid, existing.gid).catch(() => fh.chown(-1, existing.gid)).catch(() => undefined);
-      await fh.chmod(existing.mode & 0o7777).catch(() => undefined);
-    }
-    return new FileSink(fh, temp, target, name, fsync);
+    return new FileSink(fh, temp, target, name, fsync, existing);
   }
 
   async write(data: Uint8Array): Promise<void> {
@@ -183,6 +180,7 @@ export class FileSink extends ByteSink {
     if (this.done) return;
     this.done = true;
     try {
+      if (this.existing) await keepOwnerAndMode(this.fh, this.existing);
       if (this.fsync) await this.fh.sync();
       await this.fh.close();
       await rename(this.tempPath, this.target);
@@ -233,6 +231,23 @@ function watchStream(stream: Writable, name: string): StreamState {
     watched.set(stream, (state = s));
   }
   return state;
+}
+
+/**
+ * Give the finished temp file the owner, group and mode of the file it replaces, after the last
+ * write (an unprivileged write clears set-id bits). Owner and group first (chown clears set-id
+ * bits too), both where allowed (root), else the group alone (an owner may give a file to any
+ * group of theirs), as GNU sed -i does. What cannot be kept is not given away, as cp -p does: a
+ * file that is now someone else's loses its set-id bits, and one now in another group loses its
+ * group's rights, which would otherwise pass to that other group.
+ */
+async function keepOwnerAndMode(fh: FileHandle, existing: Stats): Promise<void> {
+  await fh.chown(existing.uid, existing.gid).catch(() => fh.chown(-1, existing.gid)).catch(() => undefined);
+  const now = await fh.stat();
+  let mode = existing.mode & 0o7777;
+  if (now.uid !== existing.uid) mode &= ~0o6000;
+  if (now.gid !== existing.gid) mode &= ~0o2070;
+  await fh.chmod(mode).catch(() => undefined);
 }
 
 /** The error for a failed output stream; a reader that closed the pipe is said so in plain words. */

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, chown, lstat, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
@@ -194,6 +194,32 @@ test('a replaced file keeps its permission bits, and its owner and group where a
     assert.equal(r.code, 0, r.stderr);
     assert.ok((await readFile(long)).equals(await readFile(priv)));
   }));
+
+test('an unprivileged user replacing a file: set-id bits survive the write, and rights of a group or owner that cannot be kept are not handed on', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to set up files of other users');
+  await withDir(async (dir) => {
+    await chmod(dir, 0o777);
+    const user = { uid: 4321, gid: 4321 }; // not a member of group 8765
+    const mine = join(dir, 'mine.bmp'); // the user's own setuid file
+    const shared = join(dir, 'shared.bmp'); // someone else's, readable by their group
+    await writeFile(mine, 'old');
+    await chown(mine, user.uid, user.gid);
+    await chmod(mine, 0o4750);
+    await writeFile(shared, 'old');
+    await chown(shared, 8765, 8765);
+    await chmod(shared, 0o2640);
+    for (const target of [mine, shared]) {
+      const r = spawnSync(process.execPath, [CLI, '-i', ROSE, ...ROSE_ARGS, '-o', target], { ...user, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const a = await stat(mine);
+    assert.deepEqual([a.uid, a.gid, (a.mode & 0o7777).toString(8)], [4321, 4321, '4750'], 'own file: set-uid kept (set after the last write)');
+    const b = await stat(shared);
+    // Now the user's, in the user's group: group 8765's read right must not pass to group 4321.
+    assert.deepEqual([b.uid, b.gid, (b.mode & 0o7777).toString(8)], [4321, 4321, '600']);
+    assert.ok(b.size > 3);
+  });
+});
 
 test('a named pipe as input (-i fifo) reads what its writer sends, as -i - does', () =>
   withDir(async (dir) => {
