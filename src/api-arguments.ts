@@ -6,6 +6,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { RasterError } from './errors.js';
+import { shownValue } from './option-values.js';
 import { FormatRegistry } from './registry.js';
 
 /** The options each API function reads besides the plugins' own (ConvertOptions, DescribeOptions, OpenOptions). */
@@ -21,14 +22,6 @@ function bad(fn: ApiFunction, message: string, field: string): RasterError {
   return new RasterError('E_BAD_OPTION', `${fn}(): ${message}`, { field });
 }
 
-/** How a value looks in a message: its JSON where that is short, else its type. */
-function shown(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'function') return 'a function';
-  if (typeof v === 'object') return `an object (${v.constructor?.name ?? 'Object'})`;
-  return `${JSON.stringify(v)} (a ${typeof v})`;
-}
-
 /** Edit distance, for "did you mean": option names are short, so the plain O(n·m) table is fine. */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -40,13 +33,17 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The known key a misspelling most likely meant: same letters ignoring case and dashes, or within 2 edits. */
+/**
+ * The known key a misspelling most likely meant: the same letters but for case and dashes, else
+ * one edit per four letters at most (so "compresion" finds "compression", and "dest" is not
+ * taken for "depth").
+ */
 function suggestion(key: string, known: readonly string[]): string | undefined {
   const plain = (s: string) => s.replace(/[-_]/g, '').toLowerCase();
   const exact = known.find((k) => plain(k) === plain(key));
   if (exact) return exact;
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.max(1, Math.floor(key.length / 4)) + 1;
   for (const k of known) {
     const d = distance(key.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
@@ -54,31 +51,62 @@ function suggestion(key: string, known: readonly string[]): string | undefined {
   return best;
 }
 
+/** Objects that are values, not option bags: their entries would be ignored without a word. */
+function isValueObject(o: object): boolean {
+  return Array.isArray(o) || ArrayBuffer.isView(o) || o instanceof Map || o instanceof Set || o instanceof Date || o instanceof RegExp || typeof (o as PromiseLike<unknown>).then === 'function';
+}
+
 /**
- * Check the input, the output (convert only) and the options of a library call.
+ * The keys of an options object as its reader sees them: enumerable ones, own or inherited (an
+ * object made with Object.create(defaults)), and the getters of a class (accessors on its
+ * prototypes are not enumerable); not methods.
+ */
+function optionKeys(o: object): Set<string> {
+  const keys = new Set<string>();
+  for (const k in o) keys.add(k);
+  for (let p = Object.getPrototypeOf(o) as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null)
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) keys.add(k);
+  return keys;
+}
+
+/**
+ * Check the input, the output (convert only) and the options of a library call, and return the
+ * options as one plain object (optionKeys), each getter read once, undefined values dropped.
  * @throws RasterError E_BAD_OPTION naming the argument or option that is wrong.
  */
-export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, input: unknown, options: unknown, output?: unknown): void {
-  const isBytes = input instanceof Uint8Array;
-  if (!(typeof input === 'string' && input !== '') && !isBytes && !(input instanceof Readable))
-    throw bad(fn, `the input must be a path, "-" for stdin, bytes (a Uint8Array) or a Readable stream; got ${shown(input)}`, 'in');
+export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, input: unknown, options: unknown, output?: unknown): Record<string, unknown> {
+  if (!(typeof input === 'string' && input !== '') && !(input instanceof Uint8Array) && !(input instanceof Readable))
+    throw bad(fn, `the input must be a path, "-" for stdin, bytes (a Uint8Array) or a Readable stream; got ${shownValue(input)}`, 'in');
   if (fn === 'convert' && !(typeof output === 'string' && output !== ''))
-    throw bad(fn, `the output must be a path, "-" for stdout, or a pattern such as page-%03d.png; got ${shown(output)}`, 'out');
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw bad(fn, `the options must be an object; got ${shown(options)}`, 'options');
+    throw bad(fn, `the output must be a path, "-" for stdout, or a pattern such as page-%03d.png; got ${shownValue(output)}`, 'out');
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || isValueObject(options)) throw bad(fn, `the options must be a plain object; got ${shownValue(options)}`, 'options');
 
-  const plugin = registry.allOptions();
+  // Options of formats this call can use: describe() and openInput() read inputs only.
+  const decoders = new Set(registry.listDecoders().map((d) => d.name));
+  const plugin = new Map([...registry.allOptions()].filter(([, { owners }]) => fn === 'convert' || owners.some((o) => decoders.has(o))));
   const known: string[] = [...API_OPTION_KEYS[fn], ...plugin.keys()];
-  for (const [key, value] of Object.entries(options)) {
+  const bag: Record<string, unknown> = {};
+  for (const key of optionKeys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue; // as if absent, whatever the key: a shared options object may carry other calls' keys
     if (!known.includes(key)) {
-      const others = (Object.keys(API_OPTION_KEYS) as ApiFunction[]).filter((f) => (API_OPTION_KEYS[f] as readonly string[]).includes(key));
+      const elsewhere = (Object.keys(API_OPTION_KEYS) as ApiFunction[]).filter((f) => (API_OPTION_KEYS[f] as readonly string[]).includes(key));
       const likely = suggestion(key, known);
-      const hint = others.length > 0 ? `; it is an option of ${others.map((f) => `${f}()`).join(' and ')}` : likely ? `; did you mean "${likely}"?` : '';
+      const hint =
+        key === 'in' || key === 'out'
+          ? `; the input${fn === 'convert' ? ' and the output are the first two arguments' : ' is the first argument'}, not options`
+          : elsewhere.length > 0
+            ? `; it is an option of ${elsewhere.map((f) => `${f}()`).join(' and ')}`
+            : registry.allOptions().has(key)
+              ? `; it is an option of the output formats (${registry.allOptions().get(key)!.owners.join(', ')}), for convert()`
+              : likely
+                ? `; did you mean "${likely}"?`
+                : '';
       throw bad(fn, `unknown option "${key}"${hint}`, key);
     }
-    if (value === undefined) continue;
     const expect = (ok: boolean, what: string) => {
-      if (!ok) throw bad(fn, `option "${key}" must be ${what}; got ${shown(value)}`, key);
+      if (!ok) throw bad(fn, `option "${key}" must be ${what}; got ${shownValue(value)}`, key);
     };
     switch (key) {
       case 'from':
@@ -112,5 +140,7 @@ export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, inp
         // flag must be a boolean: "false" (a string) would count as set.
         if (plugin.get(key)?.spec.type === 'boolean') expect(typeof value === 'boolean', 'true or false');
     }
+    bag[key] = value;
   }
+  return bag;
 }

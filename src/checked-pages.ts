@@ -6,17 +6,24 @@
  */
 import { RasterError } from './errors.js';
 import { rowBytes } from './model.js';
+import { shownValue } from './option-values.js';
 import type { DecodedInput, PageReader } from './plugin.js';
 
-function checkedPage(page: PageReader): PageReader {
+/**
+ * `page` with a checking readRows; `isCurrent` says whether the iteration is still on it (a page
+ * left behind was skipped to its end, and reading it would quietly give 0 rows).
+ */
+function checkedPage(page: PageReader, pageNo: number, isCurrent: () => boolean): PageReader {
   const bytes = rowBytes(page.info.layout);
   return {
     info: page.info,
     readRows(dst: Uint8Array, maxRows: number): Promise<number> {
+      if (!isCurrent())
+        return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(): page ${pageNo} was left behind when the next page was asked for; its rows are gone`, { page: pageNo, field: 'page' }));
       if (!(dst instanceof Uint8Array))
         return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(dst, maxRows): dst must be a Uint8Array (a Buffer is one)`, { field: 'dst' }));
       if (typeof maxRows !== 'number' || !(maxRows >= 1))
-        return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(dst, maxRows): maxRows must be a number ≥ 1 (got ${String(maxRows)})`, { field: 'maxRows' }));
+        return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(dst, maxRows): maxRows must be a number ≥ 1 (got ${shownValue(maxRows)})`, { field: 'maxRows' }));
       // "Up to maxRows": a buffer with room for fewer rows gets as many as fit.
       const fit = Math.floor(dst.length / bytes);
       if (fit < 1)
@@ -39,7 +46,12 @@ export function checkedPages(decoded: DecodedInput): DecodedInput {
     ...(decoded.header ? { header: decoded.header } : {}),
     ...(decoded.pageCount !== undefined ? { pageCount: decoded.pageCount } : {}),
     async *pages() {
-      for await (const page of decoded.pages()) yield checkedPage(page);
+      let current = 0;
+      for await (const page of decoded.pages()) {
+        const pageNo = ++current;
+        yield checkedPage(page, pageNo, () => current === pageNo);
+      }
+      current = 0; // the input is at its end: no page is current
     },
   };
 }

@@ -51,12 +51,11 @@ export type DescribeOptions = DescribeCoreOptions & BuiltinFormatOptions & Plugi
 export type OpenOptions = OpenCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
 
 let defaultRegistry: FormatRegistry | undefined;
-/** The registry a call uses, once its arguments are checked against that registry's options. */
-function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): FormatRegistry {
-  const given = (options as WithRegistry | null | undefined)?.registry;
+/** The registry a call uses and its options as one checked plain object (checkApiArguments). */
+function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): [FormatRegistry, Record<string, unknown>] {
+  const given = typeof options === 'object' && options !== null ? (options as WithRegistry).registry : undefined;
   const registry = given instanceof FormatRegistry ? given : (defaultRegistry ??= createRegistry());
-  checkApiArguments(fn, registry, input, options, output);
-  return registry;
+  return [registry, checkApiArguments(fn, registry, input, options, output)];
 }
 
 /**
@@ -65,7 +64,8 @@ function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?:
  * @throws RasterError
  */
 export async function convert(input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
-  return convertFile(checkedCall('convert', input, options, output), input, output, (options ?? {}) as ConvertBag);
+  const [registry, bag] = checkedCall('convert', input, options, output);
+  return convertFile(registry, input, output, bag as ConvertBag);
 }
 
 /**
@@ -74,7 +74,8 @@ export async function convert(input: InputSpec, output: string, options: Convert
  * @throws RasterError
  */
 export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
-  const opened = await openWith(checkedCall('openInput', input, options), input, (options ?? {}) as OpenBag);
+  const [registry, bag] = checkedCall('openInput', input, options);
+  const opened = await openWith(registry, input, bag as OpenBag);
   return { ...opened, decoded: checkedPages(opened.decoded) };
 }
 
@@ -84,7 +85,8 @@ export async function openInput(input: InputSpec, options: OpenOptions = {}): Pr
  * @throws RasterError when the input cannot be opened or identified
  */
 export async function describe(input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
-  return describeInput(checkedCall('describe', input, options), input, (options ?? {}) as DescribeBag);
+  const [registry, bag] = checkedCall('describe', input, options);
+  return describeInput(registry, input, bag as DescribeBag);
 }
 
 export { FormatRegistry } from './registry.js';

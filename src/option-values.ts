@@ -35,6 +35,19 @@ export function choiceOf<T extends string>(options: Options, key: string, allowe
   });
 }
 
+/**
+ * How a value given for an option looks in a message: strings quoted (so that "1" is not taken
+ * for 1), bigints with their n, objects by their kind.
+ */
+export function shownValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'object') return Array.isArray(v) ? `an array [${v.map(shownValue).join(', ')}]` : `an object (${v.constructor?.name ?? 'no prototype'})`;
+  return String(v);
+}
+
 /** The command-line flag of an option key: camelCase → kebab-case ("minIsWhite" → "min-is-white"). */
 export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

@@ -13,7 +13,7 @@ import type { DecodedInput, DecoderPlugin, EncoderPlugin, ImageWriter, Options, 
 import type { FormatRegistry } from './registry.js';
 import { makeConverter } from './convert/plan.js';
 import { ReusableBuffers } from './reusable-buffers.js';
-import { flagName } from './option-values.js';
+import { flagName, shownValue } from './option-values.js';
 import { isPagePattern, pageFileName } from './page-names.js';
 
 /**
@@ -52,10 +52,13 @@ export interface ConvertCoreOptions extends OpenCoreOptions {
   stdout?: Writable;
   /**
    * Called after each band, and with each one-line notice. An exception thrown by either stops
-   * the conversion (unfinished outputs are removed) and is rethrown to the caller as it was.
+   * the conversion (unfinished outputs are removed; with a %d pattern, the pages completed before
+   * stay) and is rethrown to the caller as it was. A promise returned (an async callback) is not
+   * waited for; if it rejects before the conversion ends, that stops the conversion in the same
+   * way at the next band.
    */
-  onProgress?: (p: Progress) => void;
-  onNotice?: (message: string) => void;
+  onProgress?: (p: Progress) => unknown;
+  onNotice?: (message: string) => unknown;
   /** Band buffer size in bytes (default DEFAULT_BAND_BYTES, 1 MiB). */
   bandBytes?: number;
   /**
@@ -185,17 +188,17 @@ function pageJson(info: PageInfo): Record<string, unknown> {
 export function parseRange(range: ConvertOptions['range']): [number, number] | undefined {
   if (range === undefined) return undefined;
   // Number('') is 0: an empty side (",1") must be refused, not read as 0.
-  const parts = typeof range === 'string' ? range.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : [...range];
+  const parts: unknown[] = typeof range === 'string' ? range.split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : Array.isArray(range) ? [...range] : [];
   const [lo, hi] = parts;
-  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo))
-    throw new RasterError('E_BAD_OPTION', `--range must be two numbers LO,HI with LO < HI (got "${String(range)}")`, { field: 'range' });
+  if (parts.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo))
+    throw new RasterError('E_BAD_OPTION', `--range must be two numbers LO,HI with LO < HI (got ${shownValue(range)})`, { field: 'range' });
   return [lo, hi];
 }
 
 /** @throws RasterError E_BAD_OPTION unless `page` is absent or a whole number ≥ 1. */
 function checkPageOption(page: number | undefined): void {
   if (page !== undefined && (!Number.isSafeInteger(page) || page < 1))
-    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${String(page)})`, { field: 'page' });
+    throw new RasterError('E_BAD_OPTION', `--page must be a whole number ≥ 1 (got ${shownValue(page)})`, { field: 'page' });
 }
 
 /** --page past the last of the input's `pages` pages. */
@@ -261,15 +264,35 @@ export async function convertFile(registry: FormatRegistry, input: InputSpec, ou
 class CallbackFailure {
   constructor(readonly error: unknown) {}
 }
-function guarded<A>(callback: ((arg: A) => void) | undefined): (arg: A) => void {
-  if (!callback) return () => undefined;
-  return (arg) => {
-    try {
-      callback(arg);
-    } catch (error) {
-      throw new CallbackFailure(error);
-    }
-  };
+
+/** The caller's callbacks of one conversion, and the first failure of any of them. */
+class CallerCallbacks {
+  private failure: CallbackFailure | undefined;
+
+  wrap<A>(callback: ((arg: A) => unknown) | undefined): (arg: A) => void {
+    return (arg) => {
+      this.check();
+      if (!callback) return;
+      let returned: unknown;
+      try {
+        returned = callback(arg);
+      } catch (error) {
+        throw (this.failure ??= new CallbackFailure(error));
+      }
+      // An async callback's promise is not awaited (a progress report must not hold the
+      // conversion up), but its rejection must not go unhandled, which would end the caller's
+      // process: it stops the conversion at the next band, or before the output is committed.
+      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+        (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+          this.failure ??= new CallbackFailure(error);
+        });
+    };
+  }
+
+  /** @throws CallbackFailure when a callback failed, also asynchronously. */
+  check(): void {
+    if (this.failure) throw this.failure;
+  }
 }
 
 async function convertOrFail(registry: FormatRegistry, input: InputSpec, output: string, options: ConvertOptions): Promise<ConvertResult> {
@@ -280,7 +303,9 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   checkPageOption(options.page);
 
   const notices: string[] = [];
-  const onNotice = guarded(options.onNotice);
+  const callbacks = new CallerCallbacks();
+  const onNotice = callbacks.wrap(options.onNotice);
+  const onProgress = callbacks.wrap(options.onProgress);
   const notice = (m: string) => {
     if (notices.includes(m)) return;
     notices.push(m);
@@ -290,12 +315,6 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   if (byExtension && byExtension !== encoder)
     notice(`writing ${encoder.name.toUpperCase()} as --format says, although the name "${output}" suggests ${byExtension.name.toUpperCase()}`);
   const opened = await openInput(registry, input, options);
-  // An option of neither plugin in use (--compression for a PNG) would be dropped silently.
-  for (const [key, { owners }] of registry.allOptions()) {
-    const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined && value !== false && !owners.includes(opened.decoder.name) && !owners.includes(encoder.name))
-      notice(`--${flagName(key)} does not apply to ${opened.decoder.name} input or ${encoder.name.toUpperCase()} output; ignored`);
-  }
   const result: ConvertResult = { from: opened.decoder.name, format: encoder.name, pages: 0, outputs: [], notices };
   let current: OpenOutput | undefined;
   const closeOutput = async (commit: boolean) => {
@@ -314,6 +333,12 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   let pageNo = 0;
   const buffers = new ReusableBuffers();
   try {
+    // An option of neither plugin in use (--compression for a PNG) would be dropped silently.
+    for (const [key, { owners }] of registry.allOptions()) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value !== undefined && value !== false && !owners.includes(opened.decoder.name) && !owners.includes(encoder.name))
+        notice(`--${flagName(key)} does not apply to ${opened.decoder.name} input or ${encoder.name.toUpperCase()} output; ignored`);
+    }
     // Known up front (an .npy stack): refuse before anything is written, even to stdout.
     if (!encoder.multiPage && !perPageFiles && options.page === undefined && (opened.decoded.pageCount ?? 1) > 1)
       throw tooManyPages(encoder, opened.decoded.pageCount);
@@ -340,14 +365,16 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
         if (output === '-') await closeOutput(true);
         throw tooManyPages(encoder);
       }
-      await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress: guarded(options.onProgress) }, notice, buffers);
+      await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress }, notice, buffers);
       current.pages++;
       result.pages++;
+      callbacks.check();
       if (perPageFiles) await closeOutput(true);
       if (options.page !== undefined) break;
     }
     if (options.page !== undefined && result.pages === 0) throw pageNotFound(options.page, pageNo);
     if (result.pages === 0) throw new RasterError('E_BAD_HEADER', 'the input holds no page', { file: opened.source.name });
+    callbacks.check();
     await closeOutput(true);
     return result;
   } catch (err) {

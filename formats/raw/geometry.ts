@@ -5,7 +5,7 @@
 import { RasterError } from '../../src/errors.js';
 import type { BitsPerSample, ColorModel, PixelLayout, SampleFormat, ByteOrder } from '../../src/model.js';
 import type { Options } from '../../src/plugin.js';
-import { flagName } from '../../src/option-values.js';
+import { flagName, shownValue } from '../../src/option-values.js';
 
 /** How the stored samples of one pixel map onto output channels. */
 export interface StoredLayout {
@@ -19,7 +19,7 @@ export interface StoredLayout {
 }
 
 /** --layout values. x = a padding sample to drop, as in "00RRGGBB" dumps. */
-export const STORED_LAYOUTS: Readonly<Record<string, StoredLayout>> = {
+const LAYOUTS = {
   gray: { name: 'gray', stored: 1, pick: [0], colorModel: 'gray', alpha: false },
   graya: { name: 'graya', stored: 2, pick: [0, 1], colorModel: 'gray', alpha: true },
   rgb: { name: 'rgb', stored: 3, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
@@ -29,7 +29,12 @@ export const STORED_LAYOUTS: Readonly<Record<string, StoredLayout>> = {
   xrgb: { name: 'xrgb', stored: 4, pick: [1, 2, 3], colorModel: 'rgb', alpha: false },
   rgbx: { name: 'rgbx', stored: 4, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
   cmyk: { name: 'cmyk', stored: 4, pick: [0, 1, 2, 3], colorModel: 'cmyk', alpha: false },
-};
+} as const satisfies Record<string, StoredLayout>;
+export type LayoutName = keyof typeof LAYOUTS;
+/** The --layout names, for the option's choices (and its type in the library API). */
+export const LAYOUT_NAMES = Object.keys(LAYOUTS) as LayoutName[];
+/** Looked up by any string: a name from the command line may be none of them. */
+export const STORED_LAYOUTS: Readonly<Record<string, StoredLayout | undefined>> = LAYOUTS;
 
 /** --channels C without --layout: the usual meaning of 1–4 interleaved channels. */
 const BY_CHANNELS = ['gray', 'graya', 'rgb', 'rgba'] as const;
@@ -57,7 +62,7 @@ function wholeNumber(o: Options, field: string, min: number): number | undefined
   const v = o[field];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw bad(field, `must be a whole number ≥ ${min} (got ${String(v)})`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw bad(field, `must be a whole number ≥ ${min} (got ${shownValue(v)})`);
   return n;
 }
 

@@ -8,7 +8,7 @@ import type { ByteSource } from '../../src/io/byte-source.js';
 import { rowBytes } from '../../src/model.js';
 import type { DecodedInput, DecoderPlugin, OptionSpecs, Options, PageReader } from '../../src/plugin.js';
 import { RawRowReader } from '../../src/rows/raw-rows.js';
-import { countPages, layoutOf, pageSpan, parseGeometry, STORED_LAYOUTS, type RawGeometry } from './geometry.js';
+import { countPages, layoutOf, pageSpan, parseGeometry, LAYOUT_NAMES, type RawGeometry } from './geometry.js';
 import { pickChannels } from './pick-channels.js';
 
 export const rawDecoder = {
@@ -20,7 +20,7 @@ export const rawDecoder = {
     width: { type: 'number', describe: 'raw input: pixels per row' },
     height: { type: 'number', describe: 'raw input: rows per page (default: all the data after --offset, one page)' },
     channels: { type: 'number', describe: 'raw input: interleaved samples per pixel, 1–4 (gray, gray+alpha, RGB, RGBA)' },
-    layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: Object.keys(STORED_LAYOUTS) as (keyof typeof STORED_LAYOUTS)[] },
+    layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: LAYOUT_NAMES },
     depth: { type: 'string', describe: 'raw input: bits per sample (1 = packed bits, MSB first; 32f = IEEE float)', choices: ['1', '2', '4', '8', '16', '32f'] },
     endian: { type: 'string', describe: 'raw input: byte order of 16/32-bit samples (default little)', choices: ['little', 'big'] },
     offset: { type: 'number', describe: 'raw input: bytes to skip before the pixels (a header)' },

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { convert, describe, openInput, RasterError } from '../../src/index.js';
@@ -16,7 +16,7 @@ const call = {
   describe: describe as (...args: unknown[]) => Promise<unknown>,
   openInput: openInput as (...args: unknown[]) => Promise<unknown>,
 };
-const RAW = { width: 4, height: 3, layout: 'rgb' };
+const RAW = { width: 4, height: 3, layout: 'rgb' } as const;
 /** An output that cannot be created: a check that wrongly passes fails the test without writing anything. */
 const NOWHERE = '/nonexistent-raster2img-dir/x.tif';
 
@@ -37,8 +37,8 @@ test('bad inputs, outputs and option bags are E_BAD_OPTION naming the argument, 
   }
   await refused(call.convert(new Uint8Array(36), null, RAW), 'out', /the output must be a path, "-" for stdout.*got null/);
   await refused(call.convert(new Uint8Array(36), '', RAW), 'out', /the output must be/);
-  await refused(call.convert(new Uint8Array(36), NOWHERE, null), 'options', /the options must be an object; got null/);
-  await refused(call.describe(new Uint8Array(36), 'raw'), 'options', /the options must be an object; got "raw" \(a string\)/);
+  await refused(call.convert(new Uint8Array(36), NOWHERE, null), 'options', /the options must be a plain object; got null/);
+  await refused(call.describe(new Uint8Array(36), 'raw'), 'options', /the options must be a plain object; got "raw"/);
 });
 
 test('a misspelled or foreign option is refused with what was probably meant, as yargs --strict does on the command line', async () => {
@@ -53,10 +53,10 @@ test('a misspelled or foreign option is refused with what was probably meant, as
 test('option values of the wrong type are refused before anything is opened', async () => {
   const bytes = new Uint8Array(36);
   const cases: [Record<string, unknown>, string, RegExp][] = [
-    [{ planar: 'false' }, 'planar', /option "planar" must be true or false; got "false" \(a string\)/],
+    [{ planar: 'false' }, 'planar', /option "planar" must be true or false; got "false"$/],
     [{ fsync: 1 }, 'fsync', /must be true or false/],
     [{ onNotice: 'log' }, 'onNotice', /must be a function/],
-    [{ onProgress: {} }, 'onProgress', /must be a function; got an object \(Object\)/],
+    [{ onProgress: {} }, 'onProgress', /must be a function; got an object \(Object\)$/],
     [{ bandBytes: 0 }, 'bandBytes', /a whole number of bytes ≥ 1/],
     [{ bandBytes: 1.5 }, 'bandBytes', /a whole number of bytes ≥ 1/],
     [{ signal: {} }, 'signal', /an AbortSignal/],
@@ -125,6 +125,71 @@ test('the option types refuse at compile time what the run-time check refuses (t
     convert('a.raw', 'a.tif', { width: 4, planar: 'yes' }),
     // @ts-expect-error describe() has no format option
     describe('a.raw', { width: 4, format: 'png' }),
+    // @ts-expect-error not one of --layout's choices
+    convert('a.raw', 'a.tif', { width: 4, layout: 'argb' }),
   ];
   assert.equal(typeof typedCalls, 'function');
+});
+
+test('options inherited from a prototype are read and checked like own ones; values and class instances other than option bags are refused', async () => {
+  const bytes = new Uint8Array(36);
+  const defaults = { width: 4, height: 3, layout: 'rgb' };
+  const info = (await describe(bytes, Object.create(defaults) as object)) as { pages: { width: number }[] };
+  assert.equal(info.pages[0]!.width, 4, 'inherited width used');
+  await refused(call.describe(bytes, Object.create({ ...defaults, planar: 'false' })), 'planar', /must be true or false/);
+  await refused(call.convert(bytes, NOWHERE, Object.create({ ...defaults, compresion: 'lzw' })), 'compresion', /did you mean "compression"/);
+  for (const odd of [new Map([['width', 4]]), new Date(), [4, 3], new Uint8Array(2)])
+    await refused(call.describe(bytes, odd), 'options', /the options must be a plain object; got/);
+  class Settings {
+    width = 4;
+    height = 3;
+    get layout() {
+      return 'rgb';
+    }
+  }
+  assert.equal(((await describe(bytes, new Settings() as never)) as { pages: unknown[] }).pages.length, 1, 'fields and getters of a class instance');
+});
+
+test('messages: hints for in/out and for options of the output formats, no far-fetched suggestions, strings and bigints shown as such', async () => {
+  const bytes = new Uint8Array(36);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, out: 'x.png' }), 'out', /unknown option "out"; the input and the output are the first two arguments, not options/);
+  await refused(call.describe(bytes, { ...RAW, compression: 'lzw' }), 'compression', /it is an option of the output formats \(tiff\), for convert\(\)/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, dest: 'x' }), 'dest', /unknown option "dest"$/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, signed: true }), 'signed', /unknown option "signed"$/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, range: { lo: 0, hi: 1 } }), 'range', /--range must be two numbers LO,HI.*got an object \(Object\)/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, range: 5 }), 'range', /got 5\)/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, page: '1' }), 'page', /--page must be a whole number ≥ 1 \(got "1"\)/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, bandBytes: 1024n }), 'bandBytes', /got 1024n/);
+  await refused(call.convert(1n, NOWHERE), 'in', /got 1n/);
+  // A key of another call with no value, as in an options object shared between calls: as if absent.
+  assert.equal(((await describe(bytes, { ...RAW, format: undefined } as never)) as { pages: unknown[] }).pages.length, 1);
+});
+
+test('readRows on a page left behind (the next page was asked for) is refused, not a silent 0', async () => {
+  const opened = await openInput(join(process.cwd(), 'samples', 'npy', 'stack-f4-3x16x20.npy'));
+  try {
+    const pages = [];
+    for await (const page of opened.decoded.pages()) pages.push(page);
+    assert.equal(pages.length, 3);
+    await refused(pages[0]!.readRows(new Uint8Array(4096), 1), 'page', /page 1 was left behind when the next page was asked for/);
+  } finally {
+    await opened.close();
+  }
+});
+
+test('an onNotice that throws before the first page closes the input; an async callback that rejects stops the conversion with its reason', async () => {
+  await withTempDir('r2i-callback-', async (dir) => {
+    const npy = await readFile(join(process.cwd(), 'samples', 'npy', 'gray-u1-48x64.npy'));
+    const stream = Readable.from([npy]);
+    // --compression applies to neither npy nor PNG: that notice comes once the input is open.
+    await assert.rejects(convert(stream, join(dir, 'a.png'), { compression: 'lzw', onNotice: () => { throw 'stop'; } }), (e) => e === 'stop');
+    assert.equal(stream.destroyed, true, 'the input stream is closed');
+    const mine = new Error('progress store down');
+    await assert.rejects(
+      convert(join(process.cwd(), 'samples', 'npy', 'stack-f4-3x16x20.npy'), join(dir, 'p-%d.tif'), { range: '0,1', onProgress: async () => { throw mine; } }),
+      (e) => e === mine,
+    );
+    // Its rejection came in before page 1 was committed: no page file, no temp file.
+    assert.deepEqual(await readdir(dir), []);
+  });
 });
