@@ -16,3 +16,5 @@ export const builtinEncoders = [tiffEncoder, pngEncoder, bmpEncoder] as const sa
 
 /** The options of the built-in formats as a TypeScript type (the CLI's flags, camelCased), read off their specs. */
 export type BuiltinFormatOptions = OptionValuesOf<(typeof builtinDecoders)[number] | (typeof builtinEncoders)[number]>;
+/** The options of the built-in input formats only (what describe() and openInput() read). */
+export type BuiltinInputOptions = OptionValuesOf<(typeof builtinDecoders)[number]>;

@@ -22,29 +22,32 @@ function bad(fn: ApiFunction, message: string, field: string): RasterError {
   return new RasterError('E_BAD_OPTION', `${fn}(): ${message}`, { field });
 }
 
-/** Edit distance, for "did you mean": option names are short, so the plain O(n·m) table is fine. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+ * alignment), so that "widht" is one edit from "width". Option names are short: the plain table.
+ */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
 }
 
 /**
- * The known key a misspelling most likely meant: the same letters but for case and dashes, else
- * one edit per four letters at most (so "compresion" finds "compression", and "dest" is not
+ * The key a misspelling most likely meant: the same letters but for case and dashes, else one
+ * edit per four letters at most (so "compresion" and "widht" find theirs, and "dest" is not
  * taken for "depth").
  */
-function suggestion(key: string, known: readonly string[]): string | undefined {
+function suggestion(key: string, known: Iterable<string>): string | undefined {
   const plain = (s: string) => s.replace(/[-_]/g, '').toLowerCase();
-  const exact = known.find((k) => plain(k) === plain(key));
-  if (exact) return exact;
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(key.length / 4)) + 1;
   for (const k of known) {
+    if (plain(k) === plain(key)) return k;
     const d = distance(key.toLowerCase(), k.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
@@ -57,21 +60,37 @@ function isValueObject(o: object): boolean {
 }
 
 /**
- * The keys of an options object as its reader sees them: enumerable ones, own or inherited (an
- * object made with Object.create(defaults)), and the getters of a class (accessors on its
- * prototypes are not enumerable); not methods.
+ * Keys of an options object that look like options, for spotting unknown ones: its own string
+ * keys (enumerable or not), and from its prototypes below Object.prototype the data properties
+ * that are not functions (Object.create(defaults)) and the getters (a class's). Not methods, and
+ * nothing a library added to Object.prototype. (The values are read by key, so a Proxy or an
+ * inherited option is read as the pipeline would read it.)
  */
-function optionKeys(o: object): Set<string> {
-  const keys = new Set<string>();
-  for (const k in o) keys.add(k);
+function candidateKeys(o: object): Set<string> {
+  const keys = new Set(Object.getOwnPropertyNames(o));
   for (let p = Object.getPrototypeOf(o) as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null)
-    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get) keys.add(k);
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p)))
+      if (k !== 'constructor' && (d.get || (d.enumerable && typeof d.value !== 'function'))) keys.add(k);
   return keys;
+}
+
+/** Where a key the call does not know belongs, in words, or what it probably meant. */
+function unknownKeyHint(fn: ApiFunction, key: string, registry: FormatRegistry, known: readonly string[]): string {
+  if (key === 'in' || key === 'out') return fn === 'convert' ? '; the input and the output are the first two arguments, not options' : '; the input is the first argument, not an option';
+  if (key === 'info') return '; describe() gives what --info prints';
+  const everyKey = new Set([...Object.values(API_OPTION_KEYS).flat(), ...registry.allOptions().keys()]);
+  const meant = everyKey.has(key) ? key : suggestion(key, everyKey);
+  if (meant === undefined) return '';
+  const didYouMean = meant === key ? '' : `; did you mean "${meant}"?`;
+  if (known.includes(meant)) return didYouMean;
+  const calls = (Object.keys(API_OPTION_KEYS) as ApiFunction[]).filter((f) => (API_OPTION_KEYS[f] as readonly string[]).includes(meant));
+  const where = calls.length > 0 ? `of ${calls.map((f) => `${f}()`).join(' and ')}` : `of the output formats (${registry.allOptions().get(meant)!.owners.join(', ')}), for convert()`;
+  return `${didYouMean || ';'} ${meant === key ? 'it' : `"${meant}"`} is an option ${where}`;
 }
 
 /**
  * Check the input, the output (convert only) and the options of a library call, and return the
- * options as one plain object (optionKeys), each getter read once, undefined values dropped.
+ * known options as one plain object, each read once by key, undefined values dropped.
  * @throws RasterError E_BAD_OPTION naming the argument or option that is wrong.
  */
 export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, input: unknown, options: unknown, output?: unknown): Record<string, unknown> {
@@ -86,25 +105,14 @@ export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, inp
   const decoders = new Set(registry.listDecoders().map((d) => d.name));
   const plugin = new Map([...registry.allOptions()].filter(([, { owners }]) => fn === 'convert' || owners.some((o) => decoders.has(o))));
   const known: string[] = [...API_OPTION_KEYS[fn], ...plugin.keys()];
+  for (const key of candidateKeys(options))
+    if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined)
+      throw bad(fn, `unknown option "${key}"${unknownKeyHint(fn, key, registry, known)}`, key);
   const bag: Record<string, unknown> = {};
-  for (const key of optionKeys(options)) {
+  for (const key of known) {
+    // Read by key, once: an inherited option, a getter or a Proxy gives what the pipeline would get.
     const value = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue; // as if absent, whatever the key: a shared options object may carry other calls' keys
-    if (!known.includes(key)) {
-      const elsewhere = (Object.keys(API_OPTION_KEYS) as ApiFunction[]).filter((f) => (API_OPTION_KEYS[f] as readonly string[]).includes(key));
-      const likely = suggestion(key, known);
-      const hint =
-        key === 'in' || key === 'out'
-          ? `; the input${fn === 'convert' ? ' and the output are the first two arguments' : ' is the first argument'}, not options`
-          : elsewhere.length > 0
-            ? `; it is an option of ${elsewhere.map((f) => `${f}()`).join(' and ')}`
-            : registry.allOptions().has(key)
-              ? `; it is an option of the output formats (${registry.allOptions().get(key)!.owners.join(', ')}), for convert()`
-              : likely
-                ? `; did you mean "${likely}"?`
-                : '';
-      throw bad(fn, `unknown option "${key}"${hint}`, key);
-    }
+    if (value === undefined) continue; // as if absent
     const expect = (ok: boolean, what: string) => {
       if (!ok) throw bad(fn, `option "${key}" must be ${what}; got ${shownValue(value)}`, key);
     };

@@ -19,7 +19,7 @@ function checkedPage(page: PageReader, pageNo: number, isCurrent: () => boolean)
     info: page.info,
     readRows(dst: Uint8Array, maxRows: number): Promise<number> {
       if (!isCurrent())
-        return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(): page ${pageNo} was left behind when the next page was asked for; its rows are gone`, { page: pageNo, field: 'page' }));
+        return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(): page ${pageNo} was left behind when the iteration went on; read a page's rows before asking for the next page (or the end)`, { page: pageNo, field: 'page' }));
       if (!(dst instanceof Uint8Array))
         return Promise.reject(new RasterError('E_BAD_OPTION', `readRows(dst, maxRows): dst must be a Uint8Array (a Buffer is one)`, { field: 'dst' }));
       if (typeof maxRows !== 'number' || !(maxRows >= 1))

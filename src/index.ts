@@ -6,10 +6,11 @@
  * await convert('scan.raw', 'scan.tif', { width: 4000, height: 3000, layout: 'rgb', depth: '16', endian: 'big', offset: 1800 });
  * ```
  */
-import { builtinDecoders, builtinEncoders, type BuiltinFormatOptions } from '../formats/index.js';
+import { builtinDecoders, builtinEncoders, type BuiltinFormatOptions, type BuiltinInputOptions } from '../formats/index.js';
 import { FormatRegistry } from './registry.js';
 import { checkApiArguments, type ApiFunction } from './api-arguments.js';
 import { checkedPages } from './checked-pages.js';
+import { Readable } from 'node:stream';
 import {
   convertFile,
   describeInput,
@@ -47,8 +48,8 @@ export interface PluginOptions {}
 
 /** The options of a call: the CLI's flags camelCased, typed from the formats' specs. */
 export type ConvertOptions = ConvertCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
-export type DescribeOptions = DescribeCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
-export type OpenOptions = OpenCoreOptions & BuiltinFormatOptions & PluginOptions & WithRegistry;
+export type DescribeOptions = DescribeCoreOptions & BuiltinInputOptions & PluginOptions & WithRegistry;
+export type OpenOptions = OpenCoreOptions & BuiltinInputOptions & PluginOptions & WithRegistry;
 
 let defaultRegistry: FormatRegistry | undefined;
 /** The registry a call uses and its options as one checked plain object (checkApiArguments). */
@@ -59,13 +60,29 @@ function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?:
 }
 
 /**
+ * Run a call that takes `input`. A stream given as input belongs to the call from then on: if the
+ * call fails, whenever and however (a bad option before anything was read included), the stream
+ * is destroyed, so that the caller never has to guess whether to close it.
+ */
+async function owningInput<T>(input: unknown, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (input instanceof Readable && !input.destroyed) input.destroy();
+    throw err;
+  }
+}
+
+/**
  * Convert `input` (path, "-" for stdin, bytes or a stream) to `output` (path, "-" for stdout, or
  * a %d pattern for one file per page). Options are the CLI's, camelCased.
  * @throws RasterError
  */
 export async function convert(input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
-  const [registry, bag] = checkedCall('convert', input, options, output);
-  return convertFile(registry, input, output, bag as ConvertBag);
+  return owningInput(input, () => {
+    const [registry, bag] = checkedCall('convert', input, options, output);
+    return convertFile(registry, input, output, bag as ConvertBag);
+  });
 }
 
 /**
@@ -74,9 +91,11 @@ export async function convert(input: InputSpec, output: string, options: Convert
  * @throws RasterError
  */
 export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
-  const [registry, bag] = checkedCall('openInput', input, options);
-  const opened = await openWith(registry, input, bag as OpenBag);
-  return { ...opened, decoded: checkedPages(opened.decoded) };
+  return owningInput(input, async () => {
+    const [registry, bag] = checkedCall('openInput', input, options);
+    const opened = await openWith(registry, input, bag as OpenBag);
+    return { ...opened, decoded: checkedPages(opened.decoded) };
+  });
 }
 
 /**
@@ -85,8 +104,10 @@ export async function openInput(input: InputSpec, options: OpenOptions = {}): Pr
  * @throws RasterError when the input cannot be opened or identified
  */
 export async function describe(input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
-  const [registry, bag] = checkedCall('describe', input, options);
-  return describeInput(registry, input, bag as DescribeBag);
+  return owningInput(input, () => {
+    const [registry, bag] = checkedCall('describe', input, options);
+    return describeInput(registry, input, bag as DescribeBag);
+  });
 }
 
 export { FormatRegistry } from './registry.js';
@@ -101,4 +122,4 @@ export type * from './plugin.js';
 export { parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
 export { pageFileName } from './page-names.js';
 export type { ConvertResult, InputSpec, OpenedInput, Progress } from './pipeline.js';
-export type { BuiltinFormatOptions } from '../formats/index.js';
+export type { BuiltinFormatOptions, BuiltinInputOptions } from '../formats/index.js';

@@ -47,7 +47,7 @@ export interface ConvertCoreOptions extends OpenCoreOptions {
   /** Convert only this 1-based page. */
   page?: number;
   /** Value range for float/int samples written as unsigned: [lo, hi] or "lo,hi". */
-  range?: readonly [number, number] | string;
+  range?: readonly number[] | string;
   /** Stream used for "-" output (default process.stdout). */
   stdout?: Writable;
   /**
@@ -282,10 +282,14 @@ class CallerCallbacks {
       // An async callback's promise is not awaited (a progress report must not hold the
       // conversion up), but its rejection must not go unhandled, which would end the caller's
       // process: it stops the conversion at the next band, or before the output is committed.
-      if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
-        (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => {
-          this.failure ??= new CallbackFailure(error);
-        });
+      try {
+        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
+          (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+            this.failure ??= new CallbackFailure(error);
+          });
+      } catch (error) {
+        throw (this.failure ??= new CallbackFailure(error)); // a thenable whose then throws
+      }
     };
   }
 
@@ -323,6 +327,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     if (!out) return;
     if (commit && out.pages > 0) {
       await out.writer.finish();
+      callbacks.check(); // the last moment an async callback's rejection can still stop the output
       await out.sink.commit();
       result.outputs.push(out.path);
     } else {

@@ -238,15 +238,17 @@ function watchStream(stream: Writable, name: string): StreamState {
  * write (an unprivileged write clears set-id bits). Owner and group first (chown clears set-id
  * bits too), both where allowed (root), else the group alone (an owner may give a file to any
  * group of theirs), as GNU sed -i does. What cannot be kept is not given away, as cp -p does: a
- * file that is now someone else's loses its set-id bits, and one now in another group loses its
- * group's rights, which would otherwise pass to that other group.
+ * file that is now someone else's loses its set-id bits, and one now in another group gives that
+ * group no more than everyone else has (the old group's rights would otherwise pass to it).
  */
 async function keepOwnerAndMode(fh: FileHandle, existing: Stats): Promise<void> {
   await fh.chown(existing.uid, existing.gid).catch(() => fh.chown(-1, existing.gid)).catch(() => undefined);
   const now = await fh.stat();
   let mode = existing.mode & 0o7777;
   if (now.uid !== existing.uid) mode &= ~0o6000;
-  if (now.gid !== existing.gid) mode &= ~0o2070;
+  // Members of the new group get what everyone else has (in no case more, and not less: group
+  // bits take the place of the others' bits for them).
+  if (now.gid !== existing.gid) mode = (mode & ~0o2070) | ((mode & 0o007) << 3);
   await fh.chmod(mode).catch(() => undefined);
 }
 

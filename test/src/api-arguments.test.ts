@@ -153,7 +153,14 @@ test('options inherited from a prototype are read and checked like own ones; val
 test('messages: hints for in/out and for options of the output formats, no far-fetched suggestions, strings and bigints shown as such', async () => {
   const bytes = new Uint8Array(36);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, out: 'x.png' }), 'out', /unknown option "out"; the input and the output are the first two arguments, not options/);
-  await refused(call.describe(bytes, { ...RAW, compression: 'lzw' }), 'compression', /it is an option of the output formats \(tiff\), for convert\(\)/);
+  await refused(call.describe(bytes, { ...RAW, out: 'x.png' }), 'out', /unknown option "out"; the input is the first argument, not an option$/);
+  await refused(call.describe(bytes, { ...RAW, info: true }), 'info', /describe\(\) gives what --info prints/);
+  // Swapped letters are one edit: the options raw-dump users type most.
+  for (const [typo, meant] of <[string, string][]>[['widht', 'width'], ['heigth', 'height'], ['lyaout', 'layout'], ['endain', 'endian'], ['offest', 'offset'], ['pgae', 'page']])
+    await refused(call.describe(bytes, { ...RAW, [typo]: 1 }), typo, new RegExp(`did you mean "${meant}"\\?$`));
+  await refused(call.describe(bytes, { ...RAW, compresion: 'lzw' }), 'compresion', /did you mean "compression"\? "compression" is an option of the output formats \(tiff\), for convert\(\)/);
+  await refused(call.describe(bytes, { ...RAW, 'png-filter': 'up' }), 'png-filter', /did you mean "pngFilter"\? "pngFilter" is an option of the output formats/);
+  await refused(call.describe(bytes, { ...RAW, compression: 'lzw' }), 'compression', /; it is an option of the output formats \(tiff\), for convert\(\)/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, dest: 'x' }), 'dest', /unknown option "dest"$/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, signed: true }), 'signed', /unknown option "signed"$/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, range: { lo: 0, hi: 1 } }), 'range', /--range must be two numbers LO,HI.*got an object \(Object\)/);
@@ -171,7 +178,7 @@ test('readRows on a page left behind (the next page was asked for) is refused, n
     const pages = [];
     for await (const page of opened.decoded.pages()) pages.push(page);
     assert.equal(pages.length, 3);
-    await refused(pages[0]!.readRows(new Uint8Array(4096), 1), 'page', /page 1 was left behind when the next page was asked for/);
+    await refused(pages[0]!.readRows(new Uint8Array(4096), 1), 'page', /page 1 was left behind when the iteration went on/);
   } finally {
     await opened.close();
   }
@@ -192,4 +199,30 @@ test('an onNotice that throws before the first page closes the input; an async c
     // Its rejection came in before page 1 was committed: no page file, no temp file.
     assert.deepEqual(await readdir(dir), []);
   });
+});
+
+test('options are read by key: an enumerable property a library added to Object.prototype is not an option; non-enumerable own options and Proxies are read and checked', async () => {
+  const bytes = new Uint8Array(36);
+  const proto = Object.prototype as Record<string, unknown>;
+  proto['polyfilledHelper'] = () => undefined;
+  try {
+    assert.equal(((await describe(bytes, { ...RAW })) as { pages: unknown[] }).pages.length, 1);
+  } finally {
+    delete proto['polyfilledHelper'];
+  }
+  const hidden = Object.defineProperty({ width: 4, height: 3 }, 'layout', { value: 'rgb', enumerable: false });
+  assert.equal(((await describe(bytes, hidden)) as { pages: unknown[] }).pages.length, 1, 'non-enumerable layout used (else gray: 3 pages)');
+  await refused(call.describe(bytes, Object.defineProperty({ ...RAW }, 'planar', { value: 'yes', enumerable: false })), 'planar', /must be true or false/);
+  const settings: Record<string, unknown> = { ...RAW };
+  const proxy = new Proxy({}, { get: (_t, k) => settings[k as string] });
+  assert.equal(((await describe(bytes, proxy)) as { pages: unknown[] }).pages.length, 1, 'a Proxy with a get trap only');
+});
+
+test('a stream given as input is destroyed when the call fails, also before anything was read', async () => {
+  const stream = Readable.from([new Uint8Array(36)]);
+  await refused(call.convert(stream, NOWHERE, { ...RAW, range: 'x' }), 'range', /--range/);
+  assert.equal(stream.destroyed, true);
+  const other = Readable.from([new Uint8Array(36)]);
+  await refused(call.describe(other, { ...RAW, compresion: 1 }), 'compresion', /unknown option/);
+  assert.equal(other.destroyed, true);
 });
