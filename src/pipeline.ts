@@ -326,9 +326,15 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     current = undefined;
     if (!out) return;
     if (commit && out.pages > 0) {
-      await out.writer.finish();
-      callbacks.check(); // the last moment an async callback's rejection can still stop the output
-      await out.sink.commit();
+      // `current` is already cleared, so this output is this function's to remove if it fails.
+      try {
+        await out.writer.finish();
+        callbacks.check(); // the last moment an async callback's rejection can still stop the output
+        await out.sink.commit();
+      } catch (err) {
+        await out.sink.abort();
+        throw err;
+      }
       result.outputs.push(out.path);
     } else {
       await out.sink.abort();
@@ -373,13 +379,11 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
       await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress }, notice, buffers);
       current.pages++;
       result.pages++;
-      callbacks.check();
       if (perPageFiles) await closeOutput(true);
       if (options.page !== undefined) break;
     }
     if (options.page !== undefined && result.pages === 0) throw pageNotFound(options.page, pageNo);
     if (result.pages === 0) throw new RasterError('E_BAD_HEADER', 'the input holds no page', { file: opened.source.name });
-    callbacks.check();
     await closeOutput(true);
     return result;
   } catch (err) {
@@ -391,11 +395,8 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     const e = options.signal?.aborted ? interrupted(opened.source.name) : locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
     const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
-    try {
-      await closeOutput(keep);
-    } catch {
-      await current?.sink.abort();
-    }
+    // The error above is the one to report; closeOutput removed its file if it could not finish it.
+    await closeOutput(keep).catch(() => undefined);
     if (result.outputs.length > 0) {
       const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')})`;
       throw new RasterError(e.code, detail, { ...e, cause: e.cause ?? e }).withContext({});

@@ -226,3 +226,16 @@ test('a stream given as input is destroyed when the call fails, also before anyt
   await refused(call.describe(other, { ...RAW, compresion: 1 }), 'compresion', /unknown option/);
   assert.equal(other.destroyed, true);
 });
+
+test('a callback failure that arrives while the encoder finishes its file (after the last band) still removes the temp file', async () => {
+  await withTempDir('r2i-callback-', async (dir) => {
+    const mine = new Error('late');
+    const height = 64;
+    // On the last band, a thenable whose rejection comes a turn of the event loop later: while
+    // the TIFF writer writes its IFD, before the output would be committed.
+    const onProgress = (p: { rowsDone: number }) =>
+      p.rowsDone === height ? { then: (_ok: unknown, fail: (e: unknown) => void) => void setImmediate(() => fail(mine)) } : undefined;
+    await assert.rejects(convert(new Uint8Array(4 * height * 3), join(dir, 'out.tif'), { width: 4, height, layout: 'rgb', onProgress }), (e) => e === mine);
+    assert.deepEqual(await readdir(dir), []);
+  });
+});
