@@ -8,6 +8,8 @@ import { Readable, Writable } from 'node:stream';
 import { RasterError } from './errors.js';
 import { shownValue } from './option-values.js';
 import { FormatRegistry } from './registry.js';
+import type { WithRegistry } from './index.js';
+import type { ConvertCoreOptions, DescribeCoreOptions, OpenCoreOptions } from './pipeline.js';
 
 /** The options each API function reads besides the plugins' own (ConvertOptions, DescribeOptions, OpenOptions). */
 const OPEN_KEYS = ['from', 'stdin', 'signal', 'registry'] as const;
@@ -17,6 +19,14 @@ export const API_OPTION_KEYS = {
   convert: [...OPEN_KEYS, 'format', 'page', 'range', 'stdout', 'onProgress', 'onNotice', 'bandBytes', 'fsync'],
 } as const;
 export type ApiFunction = keyof typeof API_OPTION_KEYS;
+
+/**
+ * The lists must name exactly the keys of the options interfaces, which cannot be listed at run
+ * time: a key added to one and not the other makes this fail to compile.
+ */
+type SameKeys<Keys extends readonly string[], Options> = [Keys[number]] extends [keyof Options] ? ([keyof Options] extends [Keys[number]] ? true : false) : false;
+type CoreOptionsOf = { openInput: OpenCoreOptions; describe: DescribeCoreOptions; convert: ConvertCoreOptions };
+({ openInput: true, describe: true, convert: true }) satisfies { [F in ApiFunction]: SameKeys<(typeof API_OPTION_KEYS)[F], CoreOptionsOf[F] & WithRegistry> };
 
 function bad(fn: ApiFunction, message: string, field: string): RasterError {
   return new RasterError('E_BAD_OPTION', `${fn}(): ${message}`, { field });
@@ -90,16 +100,28 @@ function unknownKeyHint(fn: ApiFunction, key: string, registry: FormatRegistry, 
 
 /**
  * Check the input, the output (convert only) and the options of a library call, and return the
- * known options as one plain object, each read once by key, undefined values dropped.
+ * registry the call uses (options.registry, else defaultRegistry()) and the known options as one
+ * plain object, each read once by key, undefined values dropped.
  * @throws RasterError E_BAD_OPTION naming the argument or option that is wrong.
  */
-export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, input: unknown, options: unknown, output?: unknown): Record<string, unknown> {
+export function checkApiArguments(
+  fn: ApiFunction,
+  defaultRegistry: () => FormatRegistry,
+  input: unknown,
+  options: unknown,
+  output?: unknown,
+): { registry: FormatRegistry; bag: Record<string, unknown> } {
   if (!(typeof input === 'string' && input !== '') && !(input instanceof Uint8Array) && !(input instanceof Readable))
     throw bad(fn, `the input must be a path, "-" for stdin, bytes (a Uint8Array) or a Readable stream; got ${shownValue(input)}`, 'in');
   if (fn === 'convert' && !(typeof output === 'string' && output !== ''))
     throw bad(fn, `the output must be a path, "-" for stdout, or a pattern such as page-%03d.png; got ${shownValue(output)}`, 'out');
-  if (options === undefined) return {};
+  if (options === undefined) return { registry: defaultRegistry(), bag: {} };
   if (options === null || typeof options !== 'object' || isValueObject(options)) throw bad(fn, `the options must be a plain object; got ${shownValue(options)}`, 'options');
+  // The registry first: it says which other options there are.
+  const given = (options as Record<string, unknown>)['registry'];
+  if (given !== undefined && !(given instanceof FormatRegistry))
+    throw bad(fn, `option "registry" must be a FormatRegistry (createRegistry()); got ${shownValue(given)}`, 'registry');
+  const registry = given ?? defaultRegistry();
 
   // Options of formats this call can use: describe() and openInput() read inputs only.
   const decoders = new Set(registry.listDecoders().map((d) => d.name));
@@ -111,7 +133,7 @@ export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, inp
   const bag: Record<string, unknown> = {};
   for (const key of known) {
     // Read by key, once: an inherited option, a getter or a Proxy gives what the pipeline would get.
-    const value = (options as Record<string, unknown>)[key];
+    const value = key === 'registry' ? given : (options as Record<string, unknown>)[key];
     if (value === undefined) continue; // as if absent
     const expect = (ok: boolean, what: string) => {
       if (!ok) throw bad(fn, `option "${key}" must be ${what}; got ${shownValue(value)}`, key);
@@ -140,9 +162,6 @@ export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, inp
       case 'bandBytes':
         expect(typeof value === 'number' && Number.isSafeInteger(value) && value >= 1, 'a whole number of bytes ≥ 1');
         break;
-      case 'registry':
-        expect(value instanceof FormatRegistry, 'a FormatRegistry (createRegistry())');
-        break;
       default:
         // page and range are checked where they are read; plugin options by their plugin, but a
         // flag must be a boolean: "false" (a string) would count as set.
@@ -150,5 +169,5 @@ export function checkApiArguments(fn: ApiFunction, registry: FormatRegistry, inp
     }
     bag[key] = value;
   }
-  return bag;
+  return { registry, bag };
 }

@@ -54,9 +54,8 @@ export type OpenOptions = OpenCoreOptions & BuiltinInputOptions & PluginOptions 
 let defaultRegistry: FormatRegistry | undefined;
 /** The registry a call uses and its options as one checked plain object (checkApiArguments). */
 function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): [FormatRegistry, Record<string, unknown>] {
-  const given = typeof options === 'object' && options !== null ? (options as WithRegistry).registry : undefined;
-  const registry = given instanceof FormatRegistry ? given : (defaultRegistry ??= createRegistry());
-  return [registry, checkApiArguments(fn, registry, input, options, output)];
+  const { registry, bag } = checkApiArguments(fn, () => (defaultRegistry ??= createRegistry()), input, options, output);
+  return [registry, bag];
 }
 
 /**

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { convert, describe, openInput, RasterError } from '../../src/index.js';
+import { convert, createRegistry, describe, openInput, RasterError } from '../../src/index.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 /** Calls with any arguments, as a JavaScript caller can make them. */
@@ -148,6 +148,17 @@ test('options inherited from a prototype are read and checked like own ones; val
     }
   }
   assert.equal(((await describe(bytes, new Settings() as never)) as { pages: unknown[] }).pages.length, 1, 'fields and getters of a class instance');
+  // Every option is read once, also the registry (it was read to choose it and again to check it).
+  const reads = new Map<string, number>();
+  const counted = new Proxy({ ...defaults, registry: createRegistry() }, {
+    get(target, key, receiver) {
+      if (typeof key === 'string') reads.set(key, (reads.get(key) ?? 0) + 1);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  await describe(bytes, counted as never);
+  assert.deepEqual([...reads].filter(([, n]) => n !== 1), [], 'options read more than once');
+  assert.equal(reads.get('registry'), 1);
 });
 
 test('messages: hints for in/out and for options of the output formats, no far-fetched suggestions, strings and bigints shown as such', async () => {
