@@ -19,7 +19,7 @@ export interface StoredLayout {
 }
 
 /** --layout values. x = a padding sample to drop, as in "00RRGGBB" dumps. */
-const LAYOUTS = {
+export const LAYOUTS = {
   gray: { name: 'gray', stored: 1, pick: [0], colorModel: 'gray', alpha: false },
   graya: { name: 'graya', stored: 2, pick: [0, 1], colorModel: 'gray', alpha: true },
   rgb: { name: 'rgb', stored: 3, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
@@ -33,8 +33,23 @@ const LAYOUTS = {
 export type LayoutName = keyof typeof LAYOUTS;
 /** The --layout names, for the option's choices (and its type in the library API). */
 export const LAYOUT_NAMES = Object.keys(LAYOUTS) as LayoutName[];
-/** Looked up by any string: a name from the command line may be none of them. */
-export const STORED_LAYOUTS: Readonly<Record<string, StoredLayout | undefined>> = LAYOUTS;
+/**
+ * The layout of a name given by the caller, which may be none of them: an own key only, so that
+ * "constructor" or "__proto__" (from a library caller) is not found on Object.prototype.
+ */
+function layoutNamed(name: string): StoredLayout | undefined {
+  return Object.hasOwn(LAYOUTS, name) ? LAYOUTS[name as LayoutName] : undefined;
+}
+
+/** --depth values: bits per sample and sample format. */
+const DEPTHS = new Map<string, [BitsPerSample, SampleFormat]>([
+  ['1', [1, 'uint']],
+  ['2', [2, 'uint']],
+  ['4', [4, 'uint']],
+  ['8', [8, 'uint']],
+  ['16', [16, 'uint']],
+  ['32f', [32, 'float']],
+]);
 
 /** --channels C without --layout: the usual meaning of 1–4 interleaved channels. */
 const BY_CHANNELS = ['gray', 'graya', 'rgb', 'rgba'] as const;
@@ -75,8 +90,8 @@ export function parseGeometry(o: Options): RawGeometry {
   const layoutName = o['layout'] === undefined ? undefined : String(o['layout']).toLowerCase();
   let stored: StoredLayout;
   if (layoutName !== undefined) {
-    const l = STORED_LAYOUTS[layoutName];
-    if (!l) throw bad('layout', `must be one of ${Object.keys(STORED_LAYOUTS).join(', ')} (got ${layoutName})`);
+    const l = layoutNamed(layoutName);
+    if (!l) throw bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')} (got ${layoutName})`);
     if (channels !== undefined && channels !== l.stored)
       throw bad('channels', `${channels} contradicts --layout ${layoutName}, which stores ${l.stored} samples per pixel`);
     stored = l;
@@ -84,18 +99,10 @@ export function parseGeometry(o: Options): RawGeometry {
     const c = channels ?? 1;
     const name = BY_CHANNELS[c - 1];
     if (!name) throw bad('channels', `must be 1 to 4 without --layout (got ${c}); name the layout for other cases`);
-    stored = STORED_LAYOUTS[name]!;
+    stored = LAYOUTS[name];
   }
   const depth = String(o['depth'] ?? '8').toLowerCase();
-  const depths: Record<string, [BitsPerSample, SampleFormat]> = {
-    '1': [1, 'uint'],
-    '2': [2, 'uint'],
-    '4': [4, 'uint'],
-    '8': [8, 'uint'],
-    '16': [16, 'uint'],
-    '32f': [32, 'float'],
-  };
-  const d = depths[depth];
+  const d = DEPTHS.get(depth);
   if (!d) throw bad('depth', `must be 1, 2, 4, 8, 16 or 32f (got ${depth})`);
   const [bits, sampleFormat] = d;
   if (bits < 8 && stored.pick.length !== stored.stored) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rawDecoder } from '../../../formats/raw/index.js';
-import { STORED_LAYOUTS } from '../../../formats/raw/geometry.js';
+import { LAYOUTS, LAYOUT_NAMES, type LayoutName } from '../../../formats/raw/geometry.js';
 import { ByteSource } from '../../../src/io/byte-source.js';
 import { RasterError } from '../../../src/errors.js';
 import { rowBytes } from '../../../src/model.js';
@@ -30,8 +30,8 @@ async function decodeAll(src: ByteSource, options: Options, band = 3): Promise<{
  * Build a raw dump the slow, obvious way from per-sample values (values[page][y][x][storedChannel]),
  * and the interleaved rows we expect back.
  */
-function makeDump(g: { width: number; height: number; pages: number; layout: string; bytesPerSample: 1 | 2; big: boolean; offset: number; pad: number; planar: boolean }, seed: number) {
-  const L = STORED_LAYOUTS[g.layout]!;
+function makeDump(g: { width: number; height: number; pages: number; layout: LayoutName; bytesPerSample: 1 | 2; big: boolean; offset: number; pad: number; planar: boolean }, seed: number) {
+  const L = LAYOUTS[g.layout];
   const rnd = pseudoRandomBytes(g.pages * g.height * g.width * L.stored * 2 + 1, seed);
   const value = (p: number, y: number, x: number, c: number) => {
     const i = (((p * g.height + y) * g.width + x) * L.stored + c) * 2;
@@ -72,7 +72,7 @@ test('raw: random geometries decode sample-exact from files and from streams', a
         width: fc.integer({ min: 1, max: 37 }),
         height: fc.integer({ min: 1, max: 9 }),
         pages: fc.integer({ min: 1, max: 3 }),
-        layout: fc.constantFrom(...Object.keys(STORED_LAYOUTS)),
+        layout: fc.constantFrom(...LAYOUT_NAMES),
         bytesPerSample: fc.constantFrom(1 as const, 2 as const),
         big: fc.boolean(),
         offset: fc.integer({ min: 0, max: 40 }),
@@ -84,7 +84,7 @@ test('raw: random geometries decode sample-exact from files and from streams', a
       }),
       async (g) => {
         const { file, expected } = makeDump(g, g.seed);
-        const storedPerRow = g.planar ? g.width : g.width * STORED_LAYOUTS[g.layout]!.stored;
+        const storedPerRow = g.planar ? g.width : g.width * LAYOUTS[g.layout].stored;
         const options: Options = {
           width: g.width,
           height: g.height,
@@ -203,6 +203,11 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
     [{ width: 2, endian: 'middle' }, /--endian must be big or little/],
     [{ width: 4, layout: 'rgb', stride: 5 }, /--stride 5 is less than the 12 bytes/],
     [{ width: 4, height: 1, offset: -1 }, /--offset must be a whole number ≥ 0/],
+    // Names of Object.prototype's members are no layouts or depths (a library caller can pass any string).
+    ...['constructor', '__proto__', 'tostring'].flatMap((name): [Options, RegExp][] => [
+      [{ width: 2, height: 2, layout: name }, /--layout must be one of gray, graya, rgb/],
+      [{ width: 2, height: 2, depth: name }, /--depth must be 1, 2, 4, 8, 16 or 32f/],
+    ]),
   ];
   for (const [o, re] of cases)
     await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(48)), o), (e: unknown) => e instanceof RasterError && e.code === 'E_BAD_OPTION' && re.test(e.message), JSON.stringify(o));
