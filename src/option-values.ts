@@ -15,10 +15,10 @@ export const ZLIB_LEVEL_OPTION = { type: 'number', describe: 'zlib compression l
 export function zlibLevel(options: Options): number {
   const level = options['level'] ?? DEFAULT_ZLIB_LEVEL;
   if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 9)
-    throw new RasterError('E_BAD_OPTION', `--level must be a whole number from 0 to 9 (got ${JSON.stringify(level)})`, {
+    throw new RasterError('E_BAD_OPTION', `--level must be a whole number from 0 to 9 (got ${shownValue(level)})`, {
       field: 'level',
       expected: '0–9',
-      actual: String(level),
+      actual: shownValue(level),
     });
   return level;
 }
@@ -28,10 +28,10 @@ export function choiceOf<T extends string>(options: Options, key: string, allowe
   const v = options[key];
   if (v === undefined) return undefined;
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  throw new RasterError('E_BAD_OPTION', `--${flagName(key)} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`, {
+  throw new RasterError('E_BAD_OPTION', `--${flagName(key)} must be one of ${allowed.join(', ')} (got ${shownValue(v)})`, {
     field: key,
     expected: allowed.join('|'),
-    actual: String(v),
+    actual: shownValue(v),
   });
 }
 
@@ -44,8 +44,20 @@ export function shownValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'function') return 'a function';
-  if (typeof v === 'object') return Array.isArray(v) ? `an array [${v.map(shownValue).join(', ')}]` : `an object (${v.constructor?.name ?? 'no prototype'})`;
+  if (typeof v === 'object') return Array.isArray(v) ? `an array [${v.map(shownValue).join(', ')}]` : `an object (${kindOf(v)})`;
   return String(v);
+}
+
+/** The class an object was made by, read off its prototype (its own "constructor" key may be anything). */
+function kindOf(v: object): string {
+  try {
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto === null) return 'no prototype';
+    const made = (proto as { constructor?: unknown }).constructor;
+    return typeof made === 'function' && made.name !== '' ? made.name : 'anonymous class';
+  } catch {
+    return 'unreadable: a revoked Proxy'; // the only object whose prototype cannot be read
+  }
 }
 
 /** The command-line flag of an option key: camelCase → kebab-case ("minIsWhite" → "min-is-white"). */

@@ -192,6 +192,9 @@ export function parseRange(range: ConvertOptions['range']): [number, number] | u
   const [lo, hi] = parts;
   if (parts.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo))
     throw new RasterError('E_BAD_OPTION', `--range must be two numbers LO,HI with LO < HI (got ${shownValue(range)})`, { field: 'range' });
+  // The samples are scaled by 1 / (HI − LO): past the largest double it is Infinity, and every sample would become 0.
+  if (!Number.isFinite(hi - lo))
+    throw new RasterError('E_BAD_OPTION', `--range ${lo},${hi} is wider than a double can hold (HI − LO must be at most ${Number.MAX_VALUE})`, { field: 'range' });
   return [lo, hi];
 }
 

@@ -5,7 +5,7 @@
 import { RasterError } from '../../src/errors.js';
 import type { BitsPerSample, ColorModel, PixelLayout, SampleFormat, ByteOrder } from '../../src/model.js';
 import type { Options } from '../../src/plugin.js';
-import { flagName, shownValue } from '../../src/option-values.js';
+import { choiceOf, flagName, shownValue } from '../../src/option-values.js';
 
 /** How the stored samples of one pixel map onto output channels. */
 export interface StoredLayout {
@@ -33,14 +33,6 @@ export const LAYOUTS = {
 export type LayoutName = keyof typeof LAYOUTS;
 /** The --layout names, for the option's choices (and its type in the library API). */
 export const LAYOUT_NAMES = Object.keys(LAYOUTS) as LayoutName[];
-/**
- * The layout of a name given by the caller, which may be none of them: an own key only, so that
- * "constructor" or "__proto__" (from a library caller) is not found on Object.prototype.
- */
-function layoutNamed(name: string): StoredLayout | undefined {
-  return Object.hasOwn(LAYOUTS, name) ? LAYOUTS[name as LayoutName] : undefined;
-}
-
 /** --depth values: bits per sample and sample format. */
 const DEPTHS = new Map<string, [BitsPerSample, SampleFormat]>([
   ['1', [1, 'uint']],
@@ -73,12 +65,12 @@ function bad(field: string, message: string): RasterError {
   return new RasterError('E_BAD_OPTION', `--${flagName(field)} ${message}`, { field, format: 'raw' });
 }
 
+/** A number option (a number, as the CLI's parser gives; a string such as "12" is refused, as for --level). */
 function wholeNumber(o: Options, field: string, min: number): number | undefined {
   const v = o[field];
-  if (v === undefined || v === null) return undefined;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw bad(field, `must be a whole number ≥ ${min} (got ${shownValue(v)})`);
-  return n;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw bad(field, `must be a whole number ≥ ${min} (got ${shownValue(v)})`);
+  return v;
 }
 
 /** Read and check the raw options. @throws RasterError E_BAD_OPTION */
@@ -87,11 +79,10 @@ export function parseGeometry(o: Options): RawGeometry {
   if (width === undefined) throw bad('width', 'is required for raw input (with --height, --layout or --channels, --depth)');
   const height = wholeNumber(o, 'height', 1);
   const channels = wholeNumber(o, 'channels', 1);
-  const layoutName = o['layout'] === undefined ? undefined : String(o['layout']).toLowerCase();
+  const layoutName = choiceOf(o, 'layout', LAYOUT_NAMES);
   let stored: StoredLayout;
   if (layoutName !== undefined) {
-    const l = layoutNamed(layoutName);
-    if (!l) throw bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')} (got ${layoutName})`);
+    const l = LAYOUTS[layoutName];
     if (channels !== undefined && channels !== l.stored)
       throw bad('channels', `${channels} contradicts --layout ${layoutName}, which stores ${l.stored} samples per pixel`);
     stored = l;
@@ -101,14 +92,14 @@ export function parseGeometry(o: Options): RawGeometry {
     if (!name) throw bad('channels', `must be 1 to 4 without --layout (got ${c}); name the layout for other cases`);
     stored = LAYOUTS[name];
   }
-  const depth = String(o['depth'] ?? '8').toLowerCase();
-  const d = DEPTHS.get(depth);
-  if (!d) throw bad('depth', `must be 1, 2, 4, 8, 16 or 32f (got ${depth})`);
+  // The CLI gives the choices as strings; a library caller may write depth: 16.
+  const depth = o['depth'] ?? '8';
+  const d = typeof depth === 'string' || typeof depth === 'number' ? DEPTHS.get(String(depth)) : undefined;
+  if (!d) throw bad('depth', `must be 1, 2, 4, 8, 16 or 32f (got ${shownValue(depth)})`);
   const [bits, sampleFormat] = d;
   if (bits < 8 && stored.pick.length !== stored.stored) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);
   if (bits < 8 && stored.name.startsWith('b')) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);
-  const endian = String(o['endian'] ?? 'little').toLowerCase();
-  if (endian !== 'little' && endian !== 'big') throw bad('endian', `must be big or little (got ${endian})`);
+  const endian = choiceOf(o, 'endian', ['little', 'big'] as const) ?? 'little';
   const planar = Boolean(o['planar']);
   if (planar && bits < 8) throw bad('planar', 'needs whole-byte samples (--depth 8 or more)');
   const samplesPerStoredRow = planar ? width : width * stored.stored;

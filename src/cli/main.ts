@@ -133,11 +133,12 @@ function glueDashValues(args: string[]): string[] {
  */
 function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
   // getOptions() is yargs API, missing from its type definitions.
-  const opts = (parser as unknown as { getOptions(): { alias: Record<string, string[]>; string: string[]; number: string[] } }).getOptions();
+  const opts = (parser as unknown as { getOptions(): { alias: Record<string, string[]>; string: string[]; number: string[]; boolean: string[] } }).getOptions();
   const canonical = new Map<string, string>();
   for (const [key, aliases] of Object.entries(opts.alias))
     for (const a of [key, ...aliases]) canonical.set(a, key);
   const takesValue = new Set([...opts.string, ...opts.number]);
+  const switches = new Set(opts.boolean);
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -150,6 +151,12 @@ function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildPar
     const next = args[i + 1];
     if (!flag.inline && takesValue.has(name) && (next === undefined || next.startsWith('-')))
       throw new UsageError(`--${flagName(name)} needs a value`);
+    const value = flag.inline ? arg.slice(arg.indexOf('=') + 1) : takesValue.has(name) ? next : undefined;
+    // yargs reads an empty number as 0 ("--level ''" wrote a stored PNG) and a switch's value
+    // other than true/false as false ("--bigtiff=yes" wrote a classic TIFF).
+    if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${flagName(name)} needs a value, not an empty string`);
+    if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
+      throw new UsageError(`--${flagName(name)} is a switch: give it alone, or =true / =false (got "${value}")`);
   }
 }
 
@@ -193,6 +200,13 @@ async function main(): Promise<number> {
   const bar = ProgressBar.forStderr(!quiet);
   try {
     if (argv.info) {
+      // Output options mean nothing to --info (describe() refuses them, in a library's words).
+      const decoders = new Set(registry.listDecoders().map((d) => d.name));
+      for (const [key, { owners }] of registry.allOptions())
+        if (key in options && !owners.some((o) => decoders.has(o))) {
+          delete options[key];
+          if (!quiet) process.stderr.write(`raster2img: note: --${flagName(key)} is an output option; ignored with --info\n`);
+        }
       const info = await describe(input, { ...options, ...(argv.page !== undefined ? { page: argv.page } : {}) });
       await writeStdout(JSON.stringify(info, null, 2) + '\n');
       // A damaged input: its good part is printed above, and the error is reported as usual.

@@ -45,6 +45,12 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
     [['--in', NPY, '--out', 'y.png', '--range', ',1'], /--range must be two numbers LO,HI with LO < HI \(got ",1"\)/],
     [['--in', NPY, '--out', 'y.tif', '--page'], /--page needs a value/],
     [['--in', NPY, '--out', 'y.tif', '--level', '--quiet'], /--level needs a value/],
+    // yargs reads an empty number as 0 and a switch's other values as false: both were silently taken.
+    [['--in', NPY, '--out', 'y.png', '--level', ''], /--level needs a value, not an empty string/],
+    [['--in', NPY, '--out', 'y.png', '--level='], /--level needs a value, not an empty string/],
+    [['--in', NPY, '--out', 'y.tif', '--offset', ' '], /--offset needs a value, not an empty string/],
+    [['--in', NPY, '--out', 'y.tif', '--bigtiff=yes'], /--bigtiff is a switch: give it alone, or =true \/ =false \(got "yes"\)/],
+    [['--in', NPY, '--out', 'y.tif', '--planar=1'], /--planar is a switch/],
   ];
   for (const [args, message] of cases) {
     const r = await runCli(args);
@@ -117,8 +123,10 @@ test('--info prints the decoded headers as JSON', async () => {
   try {
     const f = join(dir, 'a.raw');
     await writeFile(f, new Uint8Array(100 + 2 * 3 * 4 * 3 * 2));
-    const r = await runCli(['--in', f, '--info', '--width', '4', '--height', '3', '--layout', 'rgb', '--depth', '16', '--endian', 'big', '--offset', '100']);
+    // Output options (as in a command line edited from a conversion's) are ignored with a note.
+    const r = await runCli(['--in', f, '--info', '--width', '4', '--height', '3', '--layout', 'rgb', '--depth', '16', '--endian', 'big', '--offset', '100', '--level', '9', '--bigtiff=false']);
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, 'raster2img: note: --bigtiff is an output option; ignored with --info\nraster2img: note: --level is an output option; ignored with --info\n');
     const info = JSON.parse(r.stdout.toString()) as { format: string; pages: { width: number; byteOrder: string; bitsPerSample: number }[] };
     assert.equal(info.format, 'raw');
     assert.equal(info.pages.length, 2);

@@ -183,6 +183,24 @@ test('messages: hints for in/out and for options of the output formats, no far-f
   assert.equal(((await describe(bytes, { ...RAW, format: undefined } as never)) as { pages: unknown[] }).pages.length, 1);
 });
 
+test('option values of odd kinds give E_BAD_OPTION naming the flag, never an internal TypeError', async () => {
+  const bytes = new Uint8Array(36);
+  const bare = Object.create(null) as object;
+  await withTempDir('raster2img-values-', async (dir) => {
+    // Encoder options are read when the output is created: the output must be creatable.
+    for (const [key, ext] of [['compression', 'tif'], ['predictor', 'tif'], ['level', 'tif'], ['pngFilter', 'png'], ['pngStrategy', 'png'], ['level', 'png']]) {
+      const out = join(dir, `out.${ext!}`);
+      await refused(call.convert(bytes, out, { ...RAW, [key!]: bare }), key!, /\(got an object \(no prototype\)\)$/);
+      await refused(call.convert(bytes, out, { ...RAW, [key!]: 1n }), key!, /\(got 1n\)$/);
+      await refused(call.convert(bytes, out, { ...RAW, [key!]: NaN }), key!, /\(got NaN\)$/);
+    }
+    await refused(call.convert(bytes, join(dir, 'out.png'), { ...RAW, level: { constructor: 1 } }), 'level', /\(got an object \(Object\)\)$/);
+    assert.deepEqual(await readdir(dir), [], 'no file left');
+  });
+  // HI − LO past the largest double scaled every sample to 0: an all-black image and no error.
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, range: [-Number.MAX_VALUE, Number.MAX_VALUE] }), 'range', /wider than a double can hold/);
+});
+
 test('readRows on a page left behind (the next page was asked for) is refused, not a silent 0', async () => {
   const opened = await openInput(join(process.cwd(), 'samples', 'npy', 'stack-f4-3x16x20.npy'));
   try {

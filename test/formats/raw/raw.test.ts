@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rawDecoder } from '../../../formats/raw/index.js';
@@ -200,7 +201,17 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
     [{ width: 2, layout: 'yuv' }, /--layout must be one of/],
     [{ width: 2, layout: 'rgb', channels: 4 }, /--channels 4 contradicts --layout rgb/],
     [{ width: 2, depth: '12' }, /--depth must be 1, 2, 4, 8, 16 or 32f/],
-    [{ width: 2, endian: 'middle' }, /--endian must be big or little/],
+    [{ width: 2, endian: 'middle' }, /--endian must be one of little, big \(got "middle"\)/],
+    // Values of the wrong kind, as a library caller can give them: refused, not coerced.
+    [{ width: '12' }, /--width must be a whole number ≥ 1 \(got "12"\)/],
+    [{ width: 4, height: 1, offset: '' }, /--offset must be a whole number ≥ 0 \(got ""\)/],
+    [{ width: 4, height: null }, /--height must be a whole number ≥ 1 \(got null\)/],
+    [{ width: 4, layout: ['rgb'] }, /--layout must be one of .* \(got an array \["rgb"\]\)/],
+    [{ width: 4, layout: 'RGB' }, /--layout must be one of .* \(got "RGB"\)/],
+    [{ width: 4, layout: Object.create(null) as object }, /--layout must be one of .* \(got an object \(no prototype\)\)/],
+    [{ width: 4, depth: 1n }, /--depth must be .* \(got 1n\)/],
+    [{ width: 4, depth: Object.create(null) as object }, /--depth must be .* \(got an object \(no prototype\)\)/],
+    [{ width: 4, endian: { toString: () => 'big' } }, /--endian must be one of little, big \(got an object \(Object\)\)/],
     [{ width: 4, layout: 'rgb', stride: 5 }, /--stride 5 is less than the 12 bytes/],
     [{ width: 4, height: 1, offset: -1 }, /--offset must be a whole number ≥ 0/],
     // Names of Object.prototype's members are no layouts or depths (a library caller can pass any string).
@@ -210,5 +221,5 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
     ]),
   ];
   for (const [o, re] of cases)
-    await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(48)), o), (e: unknown) => e instanceof RasterError && e.code === 'E_BAD_OPTION' && re.test(e.message), JSON.stringify(o));
+    await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(48)), o), (e: unknown) => e instanceof RasterError && e.code === 'E_BAD_OPTION' && re.test(e.message), inspect(o));
 });
