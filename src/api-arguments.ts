@@ -141,7 +141,7 @@ export function checkApiArguments(
     switch (key) {
       case 'from':
       case 'format':
-        expect(typeof value === 'string', 'a format name');
+        expect(typeof value === 'string' && value !== '', 'a format name');
         break;
       case 'stdin':
         expect(value instanceof Readable, 'a Readable stream');

@@ -13,7 +13,7 @@ export const ZLIB_LEVEL_OPTION = { type: 'number', describe: 'zlib compression l
 
 /** options.level, or DEFAULT_ZLIB_LEVEL. @throws RasterError E_BAD_OPTION unless it is a whole number 0–9. */
 export function zlibLevel(options: Options): number {
-  const level = options['level'] ?? DEFAULT_ZLIB_LEVEL;
+  const level = options['level'] === undefined ? DEFAULT_ZLIB_LEVEL : options['level'];
   if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 9)
     throw new RasterError('E_BAD_OPTION', `--level must be a whole number from 0 to 9 (got ${shownValue(level)})`, {
       field: 'level',

@@ -93,7 +93,7 @@ export function parseGeometry(o: Options): RawGeometry {
     stored = LAYOUTS[name];
   }
   // The CLI gives the choices as strings; a library caller may write depth: 16.
-  const depth = o['depth'] ?? '8';
+  const depth = o['depth'] === undefined ? '8' : o['depth'];
   const d = typeof depth === 'string' || typeof depth === 'number' ? DEPTHS.get(String(depth)) : undefined;
   if (!d) throw bad('depth', `must be 1, 2, 4, 8, 16 or 32f (got ${shownValue(depth)})`);
   const [bits, sampleFormat] = d;
@@ -159,7 +159,7 @@ export function countPages(g: RawGeometry, height: number, size: number | undefi
     data < 0
       ? `the input is ${size} bytes, less than the --offset of ${g.offset}`
       : `${page} needs ${span} bytes per page after the ${g.offset}-byte offset; the input has ${data} (${size} in all), ` +
-        (data < span ? `${span - data} bytes short` : `${data % span} bytes more than ${Math.floor(data / span)} whole page${Math.floor(data / span) === 1 ? '' : 's'}`) +
+        (data < span ? `${span - data} byte${span - data === 1 ? '' : 's'} short` : `${data % span} byte${data % span === 1 ? '' : 's'} more than ${Math.floor(data / span)} whole page${Math.floor(data / span) === 1 ? '' : 's'}`) +
         (hints.length > 0 ? `. The size would fit: ${hints.join('; or ')}` : '');
   return failSize(detail, file, span, data);
 }

@@ -195,6 +195,10 @@ test('option values of odd kinds give E_BAD_OPTION naming the flag, never an int
       await refused(call.convert(bytes, out, { ...RAW, [key!]: NaN }), key!, /\(got NaN\)$/);
     }
     await refused(call.convert(bytes, join(dir, 'out.png'), { ...RAW, level: { constructor: 1 } }), 'level', /\(got an object \(Object\)\)$/);
+    // null is a value, not the default (undefined is).
+    await refused(call.convert(bytes, join(dir, 'out.png'), { ...RAW, level: null }), 'level', /\(got null\)$/);
+    await refused(call.convert(bytes, join(dir, 'out.png'), { ...RAW, format: '' }), 'format', /must be a format name; got ""$/);
+    await refused(call.describe(bytes, { ...RAW, from: '' }), 'from', /must be a format name; got ""$/);
     assert.deepEqual(await readdir(dir), [], 'no file left');
   });
   // HI − LO past the largest double scaled every sample to 0: an all-black image and no error.

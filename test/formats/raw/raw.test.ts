@@ -194,6 +194,12 @@ test('raw: a stream that ends inside a page is E_TRUNCATED with the offset', asy
   });
 });
 
+test('raw: one byte off is "1 byte", not "1 bytes"', async () => {
+  const o: Options = { width: 4, height: 1, layout: 'rgb' };
+  await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(11)), o), /the input has 11 \(11 in all\), 1 byte short/);
+  await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(13)), o), /1 byte more than 1 whole page/);
+});
+
 test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
   const cases: [Options, RegExp][] = [
     [{ height: 2 }, /--width is required/],
@@ -206,6 +212,7 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
     [{ width: '12' }, /--width must be a whole number ≥ 1 \(got "12"\)/],
     [{ width: 4, height: 1, offset: '' }, /--offset must be a whole number ≥ 0 \(got ""\)/],
     [{ width: 4, height: null }, /--height must be a whole number ≥ 1 \(got null\)/],
+    [{ width: 4, depth: null }, /--depth must be 1, 2, 4, 8, 16 or 32f \(got null\)/],
     [{ width: 4, layout: ['rgb'] }, /--layout must be one of .* \(got an array \["rgb"\]\)/],
     [{ width: 4, layout: 'RGB' }, /--layout must be one of .* \(got "RGB"\)/],
     [{ width: 4, layout: Object.create(null) as object }, /--layout must be one of .* \(got an object \(no prototype\)\)/],
