@@ -129,7 +129,8 @@ function glueDashValues(args: string[]): string[] {
  * - given twice: yargs makes an array of two strings (which the options cannot take) or, for
  *   numbers, adds them up ("--page 1 --page 1" was page 2);
  * - a flag that takes a value given none ("--page" last, or followed by another flag): yargs
- *   leaves it unset, so the option was silently ignored.
+ *   leaves it unset, so the option was silently ignored;
+ * - an empty value, or a switch given a value other than true/false (below).
  */
 function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
   // getOptions() is yargs API, missing from its type definitions.
