@@ -124,8 +124,7 @@ export function checkApiArguments(
   const registry = given ?? defaultRegistry();
 
   // Options of formats this call can use: describe() and openInput() read inputs only.
-  const decoders = new Set(registry.listDecoders().map((d) => d.name));
-  const plugin = new Map([...registry.allOptions()].filter(([, { owners }]) => fn === 'convert' || owners.some((o) => decoders.has(o))));
+  const plugin = fn === 'convert' ? registry.allOptions() : registry.inputOptions();
   const known: string[] = [...API_OPTION_KEYS[fn], ...plugin.keys()];
   for (const key of candidateKeys(options))
     if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined)

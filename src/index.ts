@@ -8,7 +8,7 @@
  */
 import { builtinDecoders, builtinEncoders, type BuiltinFormatOptions, type BuiltinInputOptions } from '../formats/index.js';
 import { FormatRegistry } from './registry.js';
-import { checkApiArguments, type ApiFunction } from './api-arguments.js';
+import { checkApiArguments } from './api-arguments.js';
 import { checkedPages } from './checked-pages.js';
 import { Readable } from 'node:stream';
 import {
@@ -52,11 +52,8 @@ export type DescribeOptions = DescribeCoreOptions & BuiltinInputOptions & Plugin
 export type OpenOptions = OpenCoreOptions & BuiltinInputOptions & PluginOptions & WithRegistry;
 
 let defaultRegistry: FormatRegistry | undefined;
-/** The registry a call uses and its options as one checked plain object (checkApiArguments). */
-function checkedCall(fn: ApiFunction, input: unknown, options: unknown, output?: unknown): [FormatRegistry, Record<string, unknown>] {
-  const { registry, bag } = checkApiArguments(fn, () => (defaultRegistry ??= createRegistry()), input, options, output);
-  return [registry, bag];
-}
+/** The registry of calls that name none: the built-in formats, made on first use. */
+const builtinRegistry = (): FormatRegistry => (defaultRegistry ??= createRegistry());
 
 /**
  * Run a call that takes `input`. A stream given as input belongs to the call from then on: if the
@@ -79,7 +76,7 @@ async function owningInput<T>(input: unknown, call: () => Promise<T>): Promise<T
  */
 export async function convert(input: InputSpec, output: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   return owningInput(input, () => {
-    const [registry, bag] = checkedCall('convert', input, options, output);
+    const { registry, bag } = checkApiArguments('convert', builtinRegistry, input, options, output);
     return convertFile(registry, input, output, bag as ConvertBag);
   });
 }
@@ -91,7 +88,7 @@ export async function convert(input: InputSpec, output: string, options: Convert
  */
 export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
   return owningInput(input, async () => {
-    const [registry, bag] = checkedCall('openInput', input, options);
+    const { registry, bag } = checkApiArguments('openInput', builtinRegistry, input, options);
     const opened = await openWith(registry, input, bag as OpenBag);
     return { ...opened, decoded: checkedPages(opened.decoded) };
   });
@@ -104,7 +101,7 @@ export async function openInput(input: InputSpec, options: OpenOptions = {}): Pr
  */
 export async function describe(input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
   return owningInput(input, () => {
-    const [registry, bag] = checkedCall('describe', input, options);
+    const { registry, bag } = checkApiArguments('describe', builtinRegistry, input, options);
     return describeInput(registry, input, bag as DescribeBag);
   });
 }

@@ -286,8 +286,9 @@ class CallerCallbacks {
       // conversion up), but its rejection must not go unhandled, which would end the caller's
       // process: it stops the conversion at the next band, or before the output is committed.
       try {
-        if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function')
-          (returned as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+        const then = (returned as PromiseLike<unknown> | undefined)?.then;
+        if (typeof then === 'function')
+          then.call(returned, undefined, (error: unknown) => {
             this.failure ??= new CallbackFailure(error);
           });
       } catch (error) {
@@ -392,7 +393,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   } catch (err) {
     if (err instanceof CallbackFailure) {
       await closeOutput(false);
-      throw err.error;
+      throw err; // convertFile hands the caller's own error on
     }
     // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
     const e = options.signal?.aborted ? interrupted(opened.source.name) : locate(err, opened.source.name);

@@ -47,6 +47,11 @@ export class FormatRegistry {
     return out;
   }
 
+  /** The options some decoder declares: what describe() and openInput() read (the others are the encoders' alone). */
+  inputOptions(): Map<string, { spec: OptionSpec; owners: string[] }> {
+    return new Map([...this.allOptions()].filter(([, { owners }]) => owners.some((o) => this.decoders.has(o))));
+  }
+
   decoder(name: string): DecoderPlugin {
     const d = this.decoders.get(name);
     if (!d)

@@ -202,9 +202,9 @@ async function main(): Promise<number> {
   try {
     if (argv.info) {
       // Output options mean nothing to --info (describe() refuses them, in a library's words).
-      const decoders = new Set(registry.listDecoders().map((d) => d.name));
-      for (const [key, { owners }] of registry.allOptions())
-        if (key in options && !owners.some((o) => decoders.has(o))) {
+      const inputOptions = registry.inputOptions();
+      for (const key of registry.allOptions().keys())
+        if (key in options && !inputOptions.has(key)) {
           delete options[key];
           if (!quiet) process.stderr.write(`raster2img: note: --${flagName(key)} is an output option; ignored with --info\n`);
         }
