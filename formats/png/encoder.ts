@@ -9,7 +9,8 @@ import { rowBytes, type PageInfo, type PixelLayout } from '../../src/model.js';
 import type { EncodePlan, ImageWriter, PageWriter } from '../../src/plugin.js';
 import { PNG_SIGNATURE, iend, ihdr, phys } from './chunks.js';
 import { IdatWriter } from './idat-writer.js';
-import { blockStrategy, filterMode, type PngOptions } from './options.js';
+import { blockStrategy, filterMode } from './block-settings.js';
+import type { PngOptions } from './options.js';
 import { ParallelDeflate } from './parallel-deflate.js';
 import { colorTypeOf, planPng } from './plan.js';
 

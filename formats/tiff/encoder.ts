@@ -15,11 +15,8 @@ import { colorTags } from './color-tags.js';
 import { HEADER_BYTES, headerBytes, planIfds, writeIfd } from './ifd.js';
 import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js';
 import { pageEntries, type PageRecord } from './page-tags.js';
-import { encodeStrip, type StripParams } from './strip-codec.js';
-import { sharedWorkerPool } from '../../src/workers/pool.js';
-import { ResultBuffers } from '../../src/workers/result-buffers.js';
-import { encodeStripOnPool } from './strip-task.js';
-import { DirectStrips, StripQueue, type StripEncoder, type StripWriter } from './strip-queue.js';
+import type { StripParams } from './strip-codec.js';
+import { DirectStrips, type StripWriter } from './strip-queue.js';
 
 /** Internal knobs, fixed in production and made small by tests to get many strips and workers. */
 export interface TiffTuning {
@@ -34,17 +31,6 @@ export interface TiffTuning {
  * strips in flight (a few per core) to a few MiB and to split even a modest page across cores.
  */
 export const DEFAULT_TUNING: TiffTuning = { stripBytes: 512 * 1024, parallelMinStrips: 4 };
-
-/**
- * Size of the buffers that worker results come back in: deflate and PackBits can add a little to
- * incompressible data; LZW can add more, and such a strip simply comes in a buffer of its own.
- */
-function stripResultBytes(stripBytes: number): number {
-  return stripBytes + (stripBytes >> 7) + 1024;
-}
-
-/** Strips in flight per worker: one being encoded, one waiting, so no worker ever idles. */
-const STRIPS_PER_WORKER = 2;
 
 /**
  * Start a TIFF file on `sink` (which must be seekable: the header is written last).
@@ -107,17 +93,11 @@ class TiffWriter implements ImageWriter {
     };
     const geometry = { rowBytes: rb, rowsPerStrip, height: layout.height };
     let strips: StripWriter;
-    // Uncompressed means no predictor too (parseTiffOptions): the rows go out as they are.
-    if (params.compression === 'none') {
-      strips = new DirectStrips(this.sink, geometry);
-    } else if (stripCount >= this.tuning.parallelMinStrips) {
-      const pool = sharedWorkerPool();
-      const encode: StripEncoder = (strip, rows, out) => encodeStripOnPool(pool, strip, rows, params, out);
-      strips = new StripQueue(this.sink, encode, pool.size * STRIPS_PER_WORKER, geometry, new ResultBuffers(stripResultBytes(rowsPerStrip * rb)));
-    } else {
-      const inline: StripEncoder = async (strip, rows) => ({ data: encodeStrip(strip, rows, params), strip });
-      strips = new StripQueue(this.sink, inline, 1, geometry);
-    }
+    // Uncompressed means no predictor too (parseTiffOptions): the rows go out as they are. The
+    // codecs and the worker pool are loaded only for compression, so an uncompressed TIFF is
+    // written without loading zlib and worker_threads (some 10 ms of a CLI run).
+    if (params.compression === 'none') strips = new DirectStrips(this.sink, geometry);
+    else strips = (await import('./compressed-strips.js')).compressedStrips(this.sink, params, geometry, stripCount >= this.tuning.parallelMinStrips);
     const record: Omit<PageRecord, 'stripOffsets' | 'stripByteCounts'> = {
       layout,
       resolution: info.resolution,

@@ -16,10 +16,11 @@ import { flagName } from '../option-values.js';
 /**
  * yargs through its CommonJS build, one bundled file: its ES module entry loads some 35 modules,
  * which cost some 10 ms more at every start (10 starts of `--version`: 200 against 189 ms each;
- * of a 2000² RGB conversion to TIFF: 258–286 against 249–277 ms).
+ * of a 2000² RGB conversion to TIFF: 258–286 against 249–277 ms). And its factory (yargs/yargs),
+ * not the 'yargs' entry, which also builds a singleton parser of process.argv we never use.
  */
 const require = createRequire(import.meta.url);
-const yargs = require('yargs') as typeof import('yargs').default;
+const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
 const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 
 /** Our package.json's version, found by walking up from this module (dist/src/cli/ in a checkout or install). */

@@ -11,7 +11,6 @@ import { lstat, open, readlink, realpath, rename, stat, unlink, type FileHandle 
 import { createWriteStream, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { RasterError, ioError } from '../errors.js';
 
@@ -138,10 +137,13 @@ export class FileSink extends ByteSink {
   static async open(target: string, name = target, fsync = false, existing?: Stats): Promise<FileSink> {
     // Same directory as the target so that rename() is atomic; 'wx+' never follows or reuses a file,
     // and is readable too because the stdout spool reads back what was written. A name near
-    // NAME_MAX (255 bytes) would overflow with the suffix, so it is not repeated then.
+    // NAME_MAX (255 bytes) would overflow with the suffix, so it is not repeated then. As in
+    // mkstemp(3), O_EXCL makes the name safe and the random suffix only makes it hard to guess:
+    // Math.random, not node:crypto, which costs some 7 ms of every CLI run to load.
     const base = basename(target);
     const stem = Buffer.byteLength(base) <= 200 ? base : 'raster2img';
-    const temp = join(dirname(target), `.${stem}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const suffix = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+    const temp = join(dirname(target), `.${stem}.tmp-${process.pid}-${suffix}`);
     let fh: FileHandle;
     try {
       fh = await open(temp, 'wx+', existing ? 0o600 : 0o666);
