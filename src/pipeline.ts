@@ -11,7 +11,7 @@ import { ByteSink } from './io/byte-sink.js';
 import { rowBytes, validateLayout, type PageInfo } from './model.js';
 import type { DecodedInput, DecoderPlugin, EncoderPlugin, ImageWriter, Options, PageReader } from './plugin.js';
 import type { FormatRegistry } from './registry.js';
-import { makeConverter } from './convert/plan.js';
+import { makeConverter, usesRange } from './convert/plan.js';
 import { ReusableBuffers } from './reusable-buffers.js';
 import { flagName, shownValue } from './option-values.js';
 import { isPagePattern, pageFileName } from './page-names.js';
@@ -319,6 +319,9 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     notices.push(m);
     onNotice(m);
   };
+  // Library callers: a stream given for "-" when the input or output is a path is not read or written.
+  if (options.stdin && input !== '-') notice('the stdin stream is read only when the input is "-"; ignored');
+  if (options.stdout && output !== '-') notice('the stdout stream is written only when the output is "-"; ignored');
   const byExtension = options.format && output !== '-' ? registry.encoderFor(undefined, output, false) : undefined;
   if (byExtension && byExtension !== encoder)
     notice(`writing ${encoder.name.toUpperCase()} as --format says, although the name "${output}" suggests ${byExtension.name.toUpperCase()}`);
@@ -346,6 +349,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   };
 
   let pageNo = 0;
+  let rangeUsed = false;
   const buffers = new ReusableBuffers();
   try {
     // An option of neither plugin in use (--compression for a PNG) would be dropped silently.
@@ -380,7 +384,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
         if (output === '-') await closeOutput(true);
         throw tooManyPages(encoder);
       }
-      await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress }, notice, buffers);
+      rangeUsed = (await convertPage(page, pageNo, encoder, current, { ...options, range, onProgress }, notice, buffers)) || rangeUsed;
       current.pages++;
       result.pages++;
       if (perPageFiles) await closeOutput(true);
@@ -388,6 +392,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     }
     if (options.page !== undefined && result.pages === 0) throw pageNotFound(options.page, pageNo);
     if (result.pages === 0) throw new RasterError('E_BAD_HEADER', 'the input holds no page', { file: opened.source.name });
+    if (range && !rangeUsed) notice('--range maps float or signed samples to unsigned ones, and these samples needed no mapping; ignored');
     await closeOutput(true);
     return result;
   } catch (err) {
@@ -411,6 +416,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   }
 }
 
+/** Convert one page into `out`. Returns whether its samples went through the value range (--range). */
 async function convertPage(
   page: PageReader,
   pageNo: number,
@@ -419,7 +425,7 @@ async function convertPage(
   options: ConvertOptions & { range: [number, number] | undefined },
   notice: (m: string) => void,
   buffers: ReusableBuffers,
-): Promise<void> {
+): Promise<boolean> {
   const info = page.info;
   try {
     validateLayout(info.layout);
@@ -459,4 +465,5 @@ async function convertPage(
   if (done < height)
     throw new RasterError('E_TRUNCATED', `page ended after ${done} of ${height} rows`, { page: pageNo, expected: height, actual: done });
   await pw.finish();
+  return usesRange(info.layout, plan.layout);
 }

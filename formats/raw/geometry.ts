@@ -101,6 +101,9 @@ export function parseGeometry(o: Options): RawGeometry {
   if (bits < 8 && stored.name.startsWith('b')) throw bad('layout', `${stored.name} needs whole-byte samples (--depth 8 or more)`);
   const endian = choiceOf(o, 'endian', ['little', 'big'] as const) ?? 'little';
   const planar = Boolean(o['planar']);
+  const minIsWhite = Boolean(o['minIsWhite']);
+  // TIFF's MinIsWhite (PhotometricInterpretation 0) is a gray model; colour samples have no such flag.
+  if (minIsWhite && stored.colorModel !== 'gray') throw bad('minIsWhite', `describes gray samples (0 = white), not ${stored.name}`);
   if (planar && bits < 8) throw bad('planar', 'needs whole-byte samples (--depth 8 or more)');
   const samplesPerStoredRow = planar ? width : width * stored.stored;
   const minStride = Math.ceil((samplesPerStoredRow * bits) / 8);
@@ -117,7 +120,7 @@ export function parseGeometry(o: Options): RawGeometry {
     offset: wholeNumber(o, 'offset', 0) ?? 0,
     stride,
     planar,
-    minIsWhite: Boolean(o['minIsWhite']),
+    minIsWhite,
   };
 }
 

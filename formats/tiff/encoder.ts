@@ -61,6 +61,7 @@ class TiffWriter implements ImageWriter {
     colorTags(l); // throws for a channel count that does not fit the colour model
     this.byteOrder ??= l.byteOrder;
     const notices: string[] = [];
+    if (this.opts.levelIgnored) notices.push(`--level sets the zlib level of --compression deflate; ignored with --compression ${this.opts.compression}`);
     let bits = l.bitsPerSample;
     // Sub-byte samples are baseline for bilevel and gray only (TIFF 6.0 §4, §8: RGB is 8,8,8);
     // libvips and Pillow refuse 1-bit RGB or gray+alpha. Widened losslessly (1 → 0/255, 4 → 17v).

@@ -36,6 +36,8 @@ export interface TiffOptions {
   compression: Compression;
   bigtiff: boolean;
   level: number;
+  /** A --level was given for a compression that has none (PackBits, LZW, none): said in a notice. */
+  levelIgnored: boolean;
   /** undefined: chosen per page by pagePredictor(). */
   predictor: Predictor | undefined;
 }
@@ -58,7 +60,7 @@ export function parseTiffOptions(options: Options): TiffOptions {
   // codecs call TIFFPredictorInit); with the others a reader would return differenced samples.
   if (predictor !== undefined && predictor !== 'none' && compression !== 'deflate' && compression !== 'lzw')
     throw badOption('predictor', `--predictor ${predictor} works with --compression deflate or lzw, not ${compression}`, predictor);
-  return { compression, bigtiff, level, predictor };
+  return { compression, bigtiff, level, levelIgnored: options['level'] !== undefined && compression !== 'deflate', predictor };
 }
 
 /**

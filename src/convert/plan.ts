@@ -21,6 +21,15 @@ export interface ConvertOptions {
 
 type Step = (buf: Uint8Array, rows: number) => Uint8Array;
 
+/** CIELab to sRGB (step 2b below), which turns Lab's signed a*, b* into unsigned RGB by itself. */
+const labToRgbStep = (from: PixelLayout, to: PixelLayout) =>
+  from.colorModel === 'lab' && to.colorModel === 'rgb' && (from.bitsPerSample === 8 || from.bitsPerSample === 16);
+
+/** Whether converting `from` to `to` maps samples through a value range (--range; step 3 below). */
+export function usesRange(from: PixelLayout, to: PixelLayout): boolean {
+  return (from.sampleFormat === 'float' || from.sampleFormat === 'int') && to.sampleFormat === 'uint' && !labToRgbStep(from, to);
+}
+
 /**
  * Build the converter from `from` to `to` for bands of up to maxRows rows.
  * @throws RasterError E_BAD_OPTION when float/int samples need --range; E_UNSUPPORTED when no
@@ -63,8 +72,8 @@ export function makeConverter(from: PixelLayout, to: PixelLayout, maxRows: numbe
   }
 
   // 2b. CIELab becomes sRGB before any depth change (its a*/b* are signed).
-  if (cur.colorModel === 'lab' && to.colorModel === 'rgb' && (cur.bitsPerSample === 8 || cur.bitsPerSample === 16)) {
-    const bits = cur.bitsPerSample;
+  if (labToRgbStep(cur, to)) {
+    const bits = cur.bitsPerSample as 8 | 16; // as labToRgbStep checked
     const next: PixelLayout = { ...cur, colorModel: 'rgb', sampleFormat: 'uint' };
     const out = scratch(next);
     steps.push((buf, rows) => {
@@ -75,7 +84,7 @@ export function makeConverter(from: PixelLayout, to: PixelLayout, maxRows: numbe
   }
 
   // 3. Float and signed samples become unsigned through an explicit value range.
-  if ((cur.sampleFormat === 'float' || cur.sampleFormat === 'int') && to.sampleFormat === 'uint') {
+  if (usesRange(from, to)) {
     const range = opts.range;
     if (!range)
       throw new RasterError(

@@ -1,0 +1,70 @@
+/**
+ * Options that mean nothing for the conversion at hand are not dropped silently: a notice says
+ * they were ignored (or, where they contradict the input's description, an error).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { convert, RasterError } from '../../src/index.js';
+import { withTempDir } from '../helpers/temp-dir.js';
+
+const RGB = { width: 4, height: 3, layout: 'rgb' } as const;
+const rgbBytes = () => Uint8Array.from({ length: 36 }, (_, i) => i * 7);
+const LEVEL_IGNORED = /^--level sets the zlib level of --compression deflate; ignored with --compression (none|lzw|packbits)$/;
+const RANGE_IGNORED = /^--range .* needed no mapping; ignored$/;
+
+test('--level with a TIFF compression other than deflate: a notice; with deflate or PNG, none', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    for (const compression of [undefined, 'none', 'lzw', 'packbits'] as const) {
+      const r = await convert(rgbBytes(), join(dir, `${compression}.tif`), { ...RGB, level: 9, ...(compression ? { compression } : {}) });
+      assert.equal(r.notices.filter((n) => LEVEL_IGNORED.test(n)).length, 1, `${compression}: ${r.notices.join(' | ')}`);
+    }
+    const deflate = await convert(rgbBytes(), join(dir, 'd.tif'), { ...RGB, level: 9, compression: 'deflate' });
+    const png = await convert(rgbBytes(), join(dir, 'p.png'), { ...RGB, level: 9 });
+    assert.deepEqual([...deflate.notices, ...png.notices].filter((n) => /--level/.test(n)), []);
+  });
+});
+
+test('--range on samples that need no mapping: a notice; on float samples it is used, with no notice', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    const ints = await convert(rgbBytes(), join(dir, 'i.png'), { ...RGB, range: '0,1' });
+    assert.equal(ints.notices.filter((n) => RANGE_IGNORED.test(n)).length, 1, ints.notices.join(' | '));
+    // Float into TIFF stays float: the range is not used there either.
+    const floats = new Uint8Array(new Float32Array(36).fill(0.5).buffer);
+    const tiff = await convert(floats, join(dir, 'f.tif'), { ...RGB, depth: '32f', range: '0,1' });
+    assert.equal(tiff.notices.filter((n) => RANGE_IGNORED.test(n)).length, 1, tiff.notices.join(' | '));
+    const png = await convert(floats, join(dir, 'f.png'), { ...RGB, depth: '32f', range: '0,1' });
+    assert.deepEqual(png.notices.filter((n) => RANGE_IGNORED.test(n)), []);
+  });
+});
+
+test('stdin / stdout streams given while the input / output is a path: a notice each', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    const stdin = Readable.from([]);
+    const stdout = new PassThrough();
+    const r = await convert(rgbBytes(), join(dir, 'a.png'), { ...RGB, stdin, stdout });
+    assert.ok(r.notices.includes('the stdin stream is read only when the input is "-"; ignored'), r.notices.join(' | '));
+    assert.ok(r.notices.includes('the stdout stream is written only when the output is "-"; ignored'), r.notices.join(' | '));
+    const quiet = await convert('-', join(dir, 'b.png'), { ...RGB, stdin: Readable.from([Buffer.from(rgbBytes())]) });
+    assert.deepEqual(quiet.notices.filter((n) => /stream/.test(n)), []);
+  });
+});
+
+test('--min-is-white on colour raw input is E_BAD_OPTION (it describes gray samples); on gray it is taken', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    for (const layout of ['rgb', 'rgba', 'cmyk', 'xrgb'] as const) {
+      await assert.rejects(convert(new Uint8Array(48), join(dir, `${layout}.tif`), { width: 4, height: 3, layout, minIsWhite: true }), (e: unknown) => {
+        assert.ok(e instanceof RasterError);
+        assert.equal(e.code, 'E_BAD_OPTION');
+        assert.equal(e.field, 'minIsWhite');
+        assert.match(e.message, new RegExp(`--min-is-white describes gray samples \\(0 = white\\), not ${layout}`));
+        return true;
+      });
+    }
+    for (const [layout, bytes] of [['gray', 12], ['graya', 24]] as const) {
+      const r = await convert(new Uint8Array(bytes), join(dir, `${layout}.tif`), { width: 4, height: 3, layout, minIsWhite: true });
+      assert.equal(r.pages, 1);
+    }
+  });
+});
