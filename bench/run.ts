@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePhotoLikeBand } from './photo-like.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/raster2img.cjs', import.meta.url));
 const COPY = fileURLToPath(new URL('./node-copy.js', import.meta.url));
 
 interface Input {

@@ -1,8 +1,8 @@
-/** Run the built CLI (dist/src/cli/main.js next to this compiled test tree) in a child process. */
+/** Run the built CLI (dist/bin/raster2img.cjs, the package's bin, next to this compiled test tree) in a child process. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/raster2img.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;
