@@ -9,7 +9,7 @@
 import { builtinDecoders, builtinEncoders, type BuiltinFormatOptions, type BuiltinInputOptions } from '../formats/index.js';
 import { FormatRegistry } from './registry.js';
 import { checkApiArguments } from './api-arguments.js';
-import { checkedPages } from './checked-pages.js';
+import { checkedPages, type CheckedInput } from './checked-pages.js';
 import { Readable } from 'node:stream';
 import {
   convertFile,
@@ -86,7 +86,7 @@ export async function convert(input: InputSpec, output: string, options: Convert
  * checks its arguments (see checkedPages).
  * @throws RasterError
  */
-export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
+export async function openInput(input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput<CheckedInput>> {
   return owningInput(input, async () => {
     const { registry, bag } = checkApiArguments('openInput', builtinRegistry, input, options);
     const opened = await openWith(registry, input, bag as OpenBag);
@@ -118,4 +118,5 @@ export type * from './plugin.js';
 export { parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
 export { pageFileName } from './page-names.js';
 export type { ConvertResult, InputSpec, OpenedInput, Progress } from './pipeline.js';
+export type { CheckedInput, InputPage } from './checked-pages.js';
 export type { BuiltinFormatOptions, BuiltinInputOptions } from '../formats/index.js';

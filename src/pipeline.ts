@@ -91,10 +91,11 @@ export interface ConvertResult {
   notices: string[];
 }
 
-export interface OpenedInput {
+/** An opened input; `D` is what the pages come through (the library's openInput: CheckedInput). */
+export interface OpenedInput<D extends DecodedInput = DecodedInput> {
   source: ByteSource;
   decoder: DecoderPlugin;
-  decoded: DecodedInput;
+  decoded: D;
   close(): Promise<void>;
 }
 

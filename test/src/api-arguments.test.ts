@@ -81,7 +81,8 @@ test('readRows checks its arguments; a buffer for fewer rows than asked gets the
       await refused(bad(new Uint8Array(11), 1), 'dst', /dst holds 11 bytes, less than one row of 12/);
       await refused(bad(new Uint8Array(12), 0), 'maxRows', /maxRows must be a number ≥ 1 \(got 0\)/);
       await refused(bad(new Uint8Array(12), NaN), 'maxRows', /got NaN/);
-      await refused(bad([0, 1], 1), 'dst', /dst must be a Uint8Array/);
+      await refused(bad([0, 1], 1), 'dst', /dst must be a Uint8Array \(a Buffer is one\) or a Uint8ClampedArray; got an array/);
+      await refused(bad(new Uint16Array(12), 1), 'dst', /dst must be a Uint8Array/);
       const dst = new Uint8Array(25); // room for 2 rows of 12 bytes
       assert.equal(await page.readRows(dst, 99), 2);
       assert.deepEqual([...dst.subarray(0, 24)], [...bytes.subarray(0, 24)]);
@@ -203,6 +204,21 @@ test('option values of odd kinds give E_BAD_OPTION naming the flag, never an int
   });
   // HI − LO past the largest double scaled every sample to 0: an all-black image and no error.
   await refused(call.convert(bytes, NOWHERE, { ...RAW, range: [-Number.MAX_VALUE, Number.MAX_VALUE] }), 'range', /wider than a double can hold/);
+});
+
+test('readRows fills a Uint8ClampedArray (a canvas ImageData.data) as it fills a Uint8Array, through a view of the same bytes', async () => {
+  const bytes = Uint8Array.from({ length: 48 }, (_, i) => 200 + i);
+  const opened = await openInput(bytes, { width: 4, height: 3, layout: 'rgba' });
+  try {
+    for await (const page of opened.decoded.pages()) {
+      const data = new Uint8ClampedArray(4 * 4 * 4); // an ImageData of 4×4: a row to spare
+      assert.equal(await page.readRows(data.subarray(16), 3), 3);
+      assert.deepEqual([...data.subarray(16)], [...bytes]);
+      assert.deepEqual([...data.subarray(0, 16)], new Array(16).fill(0), 'the bytes before the view are untouched');
+    }
+  } finally {
+    await opened.close();
+  }
 });
 
 test('readRows on a page left behind (the next page was asked for) is refused, not a silent 0', async () => {
