@@ -147,7 +147,8 @@ function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildPar
     if (arg === '--') break;
     const flag = parseFlag(arg);
     if (!flag) continue;
-    const name = canonical.get(flag.name) ?? flag.name.replace(/^no-/, '');
+    // yargs also takes each flag in camelCase (--pngFilter for --png-filter): one name for both.
+    const name = flagName(canonical.get(flag.name) ?? flag.name.replace(/^no-/, ''));
     if (seen.has(name)) throw new UsageError(`--${flagName(name)} is given more than once`);
     seen.add(name);
     const next = args[i + 1];

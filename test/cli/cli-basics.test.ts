@@ -67,6 +67,10 @@ test('a flag given twice is refused, whatever its spelling; negative values need
       [[...base, '-o', join(dir, 'a.tif'), '--page', '1', '--page', '1'], '--page'],
       [[...base, '-o', join(dir, 'a.tif'), '--out=' + join(dir, 'b.tif')], '--out'],
       [[...base, '-o', join(dir, 'a.tif'), '--compression', 'lzw', '--compression', 'none'], '--compression'],
+      // yargs takes the camelCase spelling too: the same flag.
+      [[...base, '-o', join(dir, 'a.png'), '--png-filter', 'sub', '--pngFilter', 'up'], '--png-filter'],
+      [[...base, '-o', join(dir, 'a.png'), '--pngStrategy=rle', '--png-strategy', 'rle'], '--png-strategy'],
+      [[...base, '-o', join(dir, 'a.tif'), '--cmyk-to-rgb', '--cmykToRgb'], '--cmyk-to-rgb'],
     ] as const) {
       const r = await runCli([...args]);
       assert.equal(r.code, 1, r.stderr);
