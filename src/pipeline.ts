@@ -95,6 +95,12 @@ export interface ConvertResult {
 export interface OpenedInput<D extends DecodedInput = DecodedInput> {
   source: ByteSource;
   decoder: DecoderPlugin;
+  /**
+   * Another decoder whose signature the input starts with, when the options chose `decoder`
+   * instead (raw geometry given for an .npy file: read as raw, which may be meant, e.g. with
+   * --offset to skip the header, or a mistake).
+   */
+  overriddenSignature?: DecoderPlugin;
   decoded: D;
   close(): Promise<void>;
 }
@@ -123,9 +129,10 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   try {
     if (signal?.aborted) throw interrupted();
     const decoder = await registry.detect(source, options, options.from);
+    const sniffed = !options.from && decoder.selectedBy?.(options) ? await registry.sniff(source) : undefined;
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
-    return { source, decoder, decoded, close };
+    return { source, decoder, ...(sniffed && sniffed !== decoder ? { overriddenSignature: sniffed } : {}), decoded, close };
   } catch (err) {
     await close();
     // Whatever failed after the signal (a read of the stream it destroyed, a spool) is the cancellation.
@@ -353,6 +360,9 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   let rangeUsed = false;
   const buffers = new ReusableBuffers();
   try {
+    const signature = opened.overriddenSignature;
+    if (signature)
+      notice(`the input starts with the ${signature.name} signature, but the options given select the ${opened.decoder.name} decoder: read as ${opened.decoder.name} data (without them, or with --from ${signature.name}, it is read as ${signature.name})`);
     // An option of neither plugin in use (--compression for a PNG) would be dropped silently.
     for (const [key, { owners }] of registry.allOptions()) {
       const value = (options as Record<string, unknown>)[key];

@@ -69,9 +69,9 @@ export class FormatRegistry {
   async detect(src: ByteSource, options: Options, explicit?: string): Promise<DecoderPlugin> {
     if (explicit) return this.decoder(explicit);
     for (const d of this.decoders.values()) if (d.selectedBy?.(options)) return d;
-    const need = Math.max(0, ...[...this.decoders.values()].map((d) => d.magicBytes ?? 0));
-    const head = await src.peek(need);
-    for (const d of this.decoders.values()) if (d.sniff && d.magicBytes && d.sniff(head)) return d;
+    const sniffed = await this.sniff(src);
+    if (sniffed) return sniffed;
+    const head = await src.peek(this.magicLength());
     const hex = Buffer.from(head.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
     throw new RasterError(
       'E_UNKNOWN_FORMAT',
@@ -80,6 +80,17 @@ export class FormatRegistry {
         .join('; ')}. For a headerless dump give its geometry (--width, --height …)`,
       { file: src.name, offset: 0 },
     );
+  }
+
+  /** The decoder whose signature (magic bytes) the input starts with, if any. Reads nothing away. */
+  async sniff(src: ByteSource): Promise<DecoderPlugin | undefined> {
+    const head = await src.peek(this.magicLength());
+    for (const d of this.decoders.values()) if (d.sniff && d.magicBytes && d.sniff(head)) return d;
+    return undefined;
+  }
+
+  private magicLength(): number {
+    return Math.max(0, ...[...this.decoders.values()].map((d) => d.magicBytes ?? 0));
   }
 
   /**

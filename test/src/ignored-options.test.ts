@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { convert, RasterError } from '../../src/index.js';
@@ -66,5 +67,20 @@ test('--min-is-white on colour raw input is E_BAD_OPTION (it describes gray samp
       const r = await convert(new Uint8Array(bytes), join(dir, `${layout}.tif`), { width: 4, height: 3, layout, minIsWhite: true });
       assert.equal(r.pages, 1);
     }
+  });
+});
+
+test('raw geometry given for a file with a known signature (an .npy): read as raw, as asked, with a notice naming the format it looks like', async () => {
+  const npy = await readFile(join(process.cwd(), 'samples', 'npy', 'gray-u1-48x64.npy'));
+  const SIGNATURE = /^the input starts with the npy signature, but the options given select the raw decoder: read as raw data \(without them, or with --from npy, it is read as npy\)$/;
+  await withTempDir('r2i-ignored-', async (dir) => {
+    // Its 128-byte header skipped: the pixels, read as raw on purpose.
+    const raw = await convert(npy, join(dir, 'a.tif'), { width: 48, height: 64, layout: 'gray', offset: 128 });
+    assert.equal(raw.from, 'raw');
+    assert.equal(raw.notices.filter((n) => SIGNATURE.test(n)).length, 1, raw.notices.join(' | '));
+    const asNpy = await convert(npy, join(dir, 'b.tif'), {});
+    assert.equal(asNpy.from, 'npy');
+    const plain = await convert(rgbBytes(), join(dir, 'c.tif'), RGB);
+    assert.deepEqual([...asNpy.notices, ...plain.notices].filter((n) => /signature/.test(n)), []);
   });
 });
