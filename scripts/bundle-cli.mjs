@@ -42,5 +42,9 @@ await build({
     js: `"use strict";\nconst __moduleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;`,
   },
   plugins: [ownImportMetaUrl],
+  // Stack traces as the modules would give them (raster2img --debug): class names kept (not
+  // _ByteSource), and a source map, through tsc's own, to src/*.ts for node --enable-source-maps.
+  keepNames: true,
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
