@@ -11,12 +11,39 @@ import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import { runCli, CLI } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { utifDecode } from '../formats/tiff/tiff-test-kit.js';
 
 const ROSE = join(process.cwd(), 'samples', 'raw', 'rose-bgra8.raw');
 const ROSE_ARGS = ['--width', '70', '--height', '46', '--layout', 'bgra'];
 const JOB = join(process.cwd(), 'samples', 'cups-raster', 'rgb8-v2.ras');
 
 const withDir = (f: (dir: string) => Promise<void>) => withTempDir('r2i-e2e-', f);
+
+/**
+ * The bin is a bundle (scripts/bundle-cli.mjs) whose worker threads load the compiled modules by
+ * URL: this is the only test that runs them from it. 2400² RGB is over PNG's 16 MiB inline limit
+ * (formats/png/encoder.ts) and, in deflate TIFF, 33 strips (4 start the workers).
+ */
+test('the bin compresses on its worker threads (PNG blocks, deflate TIFF strips): read back, every sample as given', () =>
+  withDir(async (dir) => {
+    const side = 2400;
+    const pixels = new Uint8Array(side * side * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = ((i % 7919) * 31 + (i >> 14)) & 0xff;
+    const raw = join(dir, 'in.raw');
+    await writeFile(raw, pixels);
+    const geometry = ['--width', String(side), '--height', String(side), '--layout', 'rgb'];
+    const tif = await runCli(['-i', raw, ...geometry, '--compression', 'deflate', '-o', join(dir, 'a.tif')]);
+    assert.equal(tif.code, 0, tif.stderr);
+    const [ifd] = utifDecode(await readFile(join(dir, 'a.tif')));
+    assert.ok(ifd && (ifd['t273'] as number[]).length >= 4, 'several strips');
+    assert.ok(Buffer.from(ifd!.data as Uint8Array).equals(Buffer.from(pixels)), 'TIFF samples');
+    const png = await runCli(['-i', raw, ...geometry, '-o', join(dir, 'a.png')]);
+    assert.equal(png.code, 0, png.stderr);
+    const decoded = PNG.sync.read(await readFile(join(dir, 'a.png')));
+    const rgb = Buffer.alloc(pixels.length);
+    for (let p = 0; p < side * side; p++) decoded.data.copy(rgb, p * 3, p * 4, p * 4 + 3);
+    assert.ok(rgb.equals(Buffer.from(pixels)), 'PNG samples');
+  }));
 
 test('--out - writes the same bytes to stdout as to a file (seeking formats are spooled)', () =>
   withDir(async (dir) => {
