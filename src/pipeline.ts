@@ -128,11 +128,10 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
   };
   try {
     if (signal?.aborted) throw interrupted();
-    const decoder = await registry.detect(source, options, options.from);
-    const sniffed = !options.from && decoder.selectedBy?.(options) ? await registry.sniff(source) : undefined;
+    const { decoder, signature } = await registry.detect(source, options, options.from);
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
-    return { source, decoder, ...(sniffed && sniffed !== decoder ? { overriddenSignature: sniffed } : {}), decoded, close };
+    return { source, decoder, ...(signature ? { overriddenSignature: signature } : {}), decoded, close };
   } catch (err) {
     await close();
     // Whatever failed after the signal (a read of the stream it destroyed, a spool) is the cancellation.

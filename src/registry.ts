@@ -63,14 +63,17 @@ export class FormatRegistry {
 
   /**
    * Choose the decoder for an input: an explicit name wins, then a decoder the options select
-   * (raw geometry), then the magic-byte sniffers.
+   * (raw geometry), then the magic-byte sniffers. When the options chose, `signature` is the
+   * decoder whose signature the input starts with, if another (raw geometry given for an .npy:
+   * read as raw, as asked, which the caller may want to point out).
    * @throws RasterError E_UNKNOWN_FORMAT naming the first bytes and the known signatures.
    */
-  async detect(src: ByteSource, options: Options, explicit?: string): Promise<DecoderPlugin> {
-    if (explicit) return this.decoder(explicit);
-    for (const d of this.decoders.values()) if (d.selectedBy?.(options)) return d;
+  async detect(src: ByteSource, options: Options, explicit?: string): Promise<{ decoder: DecoderPlugin; signature?: DecoderPlugin }> {
+    if (explicit) return { decoder: this.decoder(explicit) };
     const sniffed = await this.sniff(src);
-    if (sniffed) return sniffed;
+    for (const d of this.decoders.values())
+      if (d.selectedBy?.(options)) return sniffed && sniffed !== d ? { decoder: d, signature: sniffed } : { decoder: d };
+    if (sniffed) return { decoder: sniffed };
     const head = await src.peek(this.magicLength());
     const hex = Buffer.from(head.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
     throw new RasterError(
@@ -83,7 +86,7 @@ export class FormatRegistry {
   }
 
   /** The decoder whose signature (magic bytes) the input starts with, if any. Reads nothing away. */
-  async sniff(src: ByteSource): Promise<DecoderPlugin | undefined> {
+  private async sniff(src: ByteSource): Promise<DecoderPlugin | undefined> {
     const head = await src.peek(this.magicLength());
     for (const d of this.decoders.values()) if (d.sniff && d.magicBytes && d.sniff(head)) return d;
     return undefined;

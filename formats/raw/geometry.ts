@@ -33,15 +33,18 @@ export const LAYOUTS = {
 export type LayoutName = keyof typeof LAYOUTS;
 /** The --layout names, for the option's choices (and its type in the library API). */
 export const LAYOUT_NAMES = Object.keys(LAYOUTS) as LayoutName[];
-/** --depth values: bits per sample and sample format. */
-const DEPTHS = new Map<string, [BitsPerSample, SampleFormat]>([
-  ['1', [1, 'uint']],
-  ['2', [2, 'uint']],
-  ['4', [4, 'uint']],
-  ['8', [8, 'uint']],
-  ['16', [16, 'uint']],
-  ['32f', [32, 'float']],
-]);
+/** --depth values: name, bits per sample and sample format. */
+const DEPTH_LIST = [
+  ['1', 1, 'uint'],
+  ['2', 2, 'uint'],
+  ['4', 4, 'uint'],
+  ['8', 8, 'uint'],
+  ['16', 16, 'uint'],
+  ['32f', 32, 'float'],
+] as const;
+/** The --depth names, for the option's choices (and its type in the library API). */
+export const DEPTH_NAMES = DEPTH_LIST.map(([name]) => name);
+const DEPTHS = new Map<string, [BitsPerSample, SampleFormat]>(DEPTH_LIST.map(([name, bits, format]) => [name, [bits, format]]));
 
 /** --channels C without --layout: the usual meaning of 1–4 interleaved channels. */
 const BY_CHANNELS = ['gray', 'graya', 'rgb', 'rgba'] as const;

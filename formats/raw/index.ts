@@ -8,7 +8,7 @@ import type { ByteSource } from '../../src/io/byte-source.js';
 import { rowBytes } from '../../src/model.js';
 import type { DecodedInput, DecoderPlugin, OptionSpecs, Options, PageReader } from '../../src/plugin.js';
 import { RawRowReader } from '../../src/rows/raw-rows.js';
-import { countPages, layoutOf, pageSpan, parseGeometry, LAYOUT_NAMES, type RawGeometry } from './geometry.js';
+import { countPages, layoutOf, pageSpan, parseGeometry, DEPTH_NAMES, LAYOUT_NAMES, type RawGeometry } from './geometry.js';
 import { pickChannels } from './pick-channels.js';
 
 export const rawDecoder = {
@@ -21,7 +21,7 @@ export const rawDecoder = {
     height: { type: 'number', describe: 'raw input: rows per page (default: all the data after --offset, one page)' },
     channels: { type: 'number', describe: 'raw input: interleaved samples per pixel, 1–4 (gray, gray+alpha, RGB, RGBA)' },
     layout: { type: 'string', describe: 'raw input: sample order per pixel (x = padding sample, dropped)', choices: LAYOUT_NAMES },
-    depth: { type: 'string', describe: 'raw input: bits per sample (1 = packed bits, MSB first; 32f = IEEE float)', choices: ['1', '2', '4', '8', '16', '32f'] },
+    depth: { type: 'string', describe: 'raw input: bits per sample (1 = packed bits, MSB first; 32f = IEEE float)', choices: DEPTH_NAMES },
     endian: { type: 'string', describe: 'raw input: byte order of 16/32-bit samples (default little)', choices: ['little', 'big'] },
     offset: { type: 'number', describe: 'raw input: bytes to skip before the pixels (a header)' },
     stride: { type: 'number', describe: 'raw input: bytes from one row start to the next when rows are padded' },

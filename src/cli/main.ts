@@ -147,19 +147,19 @@ function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildPar
     if (arg === '--') break;
     const flag = parseFlag(arg);
     if (!flag) continue;
-    // yargs also takes each flag in camelCase (--pngFilter for --png-filter): one name for both.
+    // yargs also takes each flag in camelCase (--pngFilter for --png-filter): one name, the flag's, for both.
     const name = flagName(canonical.get(flag.name) ?? flag.name.replace(/^no-/, ''));
-    if (seen.has(name)) throw new UsageError(`--${flagName(name)} is given more than once`);
+    if (seen.has(name)) throw new UsageError(`--${name} is given more than once`);
     seen.add(name);
     const next = args[i + 1];
     if (!flag.inline && takesValue.has(name) && (next === undefined || next.startsWith('-')))
-      throw new UsageError(`--${flagName(name)} needs a value`);
+      throw new UsageError(`--${name} needs a value`);
     const value = flag.inline ? arg.slice(arg.indexOf('=') + 1) : takesValue.has(name) ? next : undefined;
     // yargs reads an empty number as 0 ("--level ''" wrote a stored PNG) and a switch's value
     // other than true/false as false ("--bigtiff=yes" wrote a classic TIFF).
-    if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${flagName(name)} needs a value, not an empty string`);
+    if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${name} needs a value, not an empty string`);
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
-      throw new UsageError(`--${flagName(name)} is a switch: give it alone, or =true / =false (got "${value}")`);
+      throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
   }
 }
 
