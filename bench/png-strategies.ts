@@ -21,15 +21,13 @@
  * to vips's time and to ImageMagick's size.
  *
  * Sections: matrix (every case once, pixels of every output checked with vips), speed (best of
- * --speed-runs alternating runs of vips and our defaults), filter (sampled against full filter
- * choice).
+ * --speed-runs alternating runs of vips and our defaults).
  *
- * Usage: node .build/<dir>/bench/png-strategies.js [--sections matrix,speed,filter]
+ * Usage: node .build/<dir>/bench/png-strategies.js [--sections matrix,speed]
  *          [--images page,scan,…] [--cases REGEXP] [--runs 1] [--speed-runs 3] [--quick]
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { constants, deflateRawSync } from 'node:zlib';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertFile } from '../src/pipeline.js';
 import { FormatRegistry } from '../src/registry.js';
@@ -37,7 +35,6 @@ import { RawRowReader } from '../src/rows/raw-rows.js';
 import type { DecoderPlugin, EncoderPlugin, Options } from '../src/plugin.js';
 import { makePngEncoder } from '../formats/png/index.js';
 import { DEFAULT_TUNING, type PngTuning } from '../formats/png/encoder.js';
-import { SAMPLE_STEP, chooseFilter, filterRow } from '../formats/png/filter.js';
 import { makePhotoLikeBand } from './photo-like.js';
 
 const DIR = process.env['PNG_BENCH_DIR'] ?? '/tmp/raster2img-png-bench';
@@ -50,7 +47,7 @@ const arg = (name: string) => {
 const IMAGES = (arg('images') ?? 'page,scan,photo,smooth,synthetic').split(',');
 const RUNS = Number(arg('runs') ?? '1');
 const SPEED_RUNS = Number(arg('speed-runs') ?? '3');
-const SECTIONS = (arg('sections') ?? 'matrix,speed,filter').split(',');
+const SECTIONS = (arg('sections') ?? 'matrix,speed').split(',');
 /** Only the matrix cases whose name matches (e.g. --cases ' (up|paeth) '). */
 const CASES = new RegExp(arg('cases') ?? '');
 const QUICK = args.includes('--quick');
@@ -294,51 +291,8 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${sh('cat', ['/proc/loadavg']).trim()}`);
   if (SECTIONS.includes('matrix')) await matrix(out);
   if (SECTIONS.includes('speed')) await speed(out);
-  if (SECTIONS.includes('filter')) {
-    console.log(`--- filter choice on every pixel, every 2nd … 16th (*: SAMPLE_STEP): time choosing, size deflated with Z_RLE in 2 MiB blocks`);
-    for (const image of IMAGES) console.log(filterChoice(image));
-  }
   console.log(`load average at end: ${sh('cat', ['/proc/loadavg']).trim()}`);
   rmSync(out, { force: true });
-}
-
-/**
- * How much sampling every n-th pixel in the per-row filter choice costs in size and saves in time,
- * against looking at every pixel: each image is filtered with each step in 2 MiB blocks and each
- * block deflated with Z_RLE (the strategy most blocks get).
- */
-function filterChoice(image: string): string {
-  const input = join(DIR, `${image}.v`);
-  const rb = SIDE * 3;
-  const rowsPerBlock = Math.floor((2 << 20) / rb);
-  const fd = openSync(input, 'r');
-  const raw = new Uint8Array(rowsPerBlock * rb);
-  const filtered = new Uint8Array(rowsPerBlock * (rb + 1));
-  const result: string[] = [];
-  try {
-    for (const step of [1, 2, 4, 8, 16]) {
-      let prev = new Uint8Array(rb);
-      let chooseMs = 0;
-      let bytes = 0;
-      for (let y = 0; y < SIDE; y += rowsPerBlock) {
-        const n = Math.min(rowsPerBlock, SIDE - y);
-        readSync(fd, raw, 0, n * rb, 64 + y * rb);
-        for (let r = 0; r < n; r++) {
-          const [p, po] = r === 0 ? [prev, 0] : [raw, (r - 1) * rb];
-          const t0 = performance.now();
-          const type = chooseFilter(raw, r * rb, p, po, rb, 3, step);
-          chooseMs += performance.now() - t0;
-          filterRow(type, raw, r * rb, p, po, rb, 3, filtered, r * (rb + 1));
-        }
-        bytes += deflateRawSync(filtered.subarray(0, n * (rb + 1)), { level: 6, strategy: constants.Z_RLE }).length;
-        prev = raw.slice((n - 1) * rb, n * rb);
-      }
-      result.push(`${step === SAMPLE_STEP ? '*' : ''}${step}: ${(chooseMs / 1000).toFixed(2)} s ${(bytes / 1e6).toFixed(2)} MB`);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return `${image.padEnd(10)} ${result.join('; ')}`;
 }
 
 function vipsArgs(input: string, out: string): string[] {

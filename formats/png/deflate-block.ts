@@ -6,7 +6,6 @@
  */
 import { constants, deflateRawSync, type ZlibOptions } from 'node:zlib';
 import { deflateBound } from '../../src/deflate-bound.js';
-import { adler32 } from './adler32.js';
 import { filterRows, type FilterMode } from './filter.js';
 
 /** Deflate's window (RFC 1951 §3.2.1): a block can refer back at most this far. */
@@ -28,12 +27,6 @@ export type BlockStrategy = number | 'auto';
  * slower. (The page's blocks are now mostly flat rows and go by the default strategy.)
  */
 const AUTO_RECOMPRESS_BELOW = 0.03;
-
-/**
- * The filtered bytes of the current block, kept from block to block on each thread (rather than
- * fault in fresh memory per block); nothing holds them once deflateBlock returns.
- */
-let scratch = new Uint8Array(0);
 
 /** Everything a block needs; plain data so that it crosses postMessage. */
 export interface BlockJob {
@@ -90,9 +83,9 @@ export function deflateBlock(job: BlockJob): BlockResult {
   const above = job.history.length / rb;
   const prev = above > 0 ? job.history.subarray((above - 1) * rb) : new Uint8Array(rb);
   const length = rows * (rb + 1);
-  if (scratch.length < length) scratch = new Uint8Array(length);
-  const filtered = scratch.subarray(0, length);
-  const flatRows = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter, filtered, 0);
+  // The dictionary first: filterRows reuses the memory its result is in.
+  const dictionary = above > 0 ? dictionaryOf(job) : undefined;
+  const { bytes: filtered, flat: flatRows, adler } = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter);
   const options: ZlibOptions = {
     level: job.level,
     finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
@@ -100,9 +93,9 @@ export function deflateBlock(job: BlockJob): BlockResult {
     // and a concatenation each.
     chunkSize: deflateBound(length),
   };
-  if (above > 0) options.dictionary = dictionaryOf(job);
+  if (dictionary) options.dictionary = dictionary;
   const strategy = job.strategy === 'auto' && 2 * flatRows >= rows ? constants.Z_DEFAULT_STRATEGY : job.strategy;
-  return { deflated: deflate(filtered, options, strategy), adler: adler32(filtered), length, rows: job.rows };
+  return { deflated: deflate(filtered, options, strategy), adler, length, rows: job.rows };
 }
 
 function deflate(data: Uint8Array, options: ZlibOptions, strategy: BlockStrategy): Uint8Array {
@@ -123,7 +116,6 @@ function dictionaryOf(job: BlockJob): Uint8Array {
   const skip = job.historyStartsImage ? 0 : 1;
   const rows = job.history.length / rb - skip;
   const prev = skip === 1 ? job.history.subarray(0, rb) : new Uint8Array(rb);
-  const out = new Uint8Array(rows * (rb + 1));
-  filterRows(job.history, skip * rb, rows, rb, prev, job.bpp, job.filter, out, 0);
-  return out.subarray(Math.max(0, out.length - WINDOW));
+  const { bytes } = filterRows(job.history, skip * rb, rows, rb, prev, job.bpp, job.filter);
+  return bytes.slice(Math.max(0, bytes.length - WINDOW));
 }

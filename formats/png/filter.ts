@@ -1,9 +1,10 @@
 /**
  * PNG scanline filtering (PNG §9, filter method 0): each row is written as one filter-type byte
  * followed by the row's bytes minus a prediction from the pixel to the left (a), the pixel above
- * (b) and the pixel above-left (c), all taken `bpp` bytes apart. Rows are byte arrays; every loop
- * runs over a whole row.
+ * (b) and the pixel above-left (c), all taken `bpp` bytes apart. Here: which filter each row gets;
+ * the filters, the heuristic's sums and Adler-32 run in WebAssembly (filter-kernels.ts).
  */
+import { kernels } from './filter-kernels.js';
 
 /** Filter types of PNG §9.2 Table 9.1. */
 export const FILTER_NONE = 0;
@@ -17,11 +18,8 @@ export type FilterType = 0 | 1 | 2 | 3 | 4;
 export type FilterMode = FilterType | 'adaptive';
 
 /**
- * The per-row choice looks at every SAMPLE_STEP-th pixel only. On the benchmark's 8000² RGB
- * images (bench/png-strategies.ts, "filter choice") against every pixel: the rendered page
- * deflates 1.8 % larger with Z_RLE (1.13 MB, not 1.11), the scan 0.1 %, the photographs and the
- * synthetic image not at all, and choosing takes 1/8 of the time (0.24 s, not 2.16 s, for the
- * page's 192 MB).
+ * Whether a row is flat (isFlatRow) is judged on every SAMPLE_STEP-th pixel: it stops after a few
+ * differing bytes on a photograph, and reads an eighth of a page's row.
  */
 export const SAMPLE_STEP = 8;
 
@@ -42,86 +40,6 @@ export const SAMPLE_STEP = 8;
  */
 const FLAT_ROW_SHARE = 0.9;
 const FLAT_ROW_MIN_STEP = 8;
-
-/** |v| of a filtered byte read as a signed byte, indexed by (difference + 255). */
-const SIGNED_ABS = new Uint8Array(511);
-for (let d = -255; d <= 255; d++) {
-  const v = d & 0xff;
-  SIGNED_ABS[d + 255] = v < 128 ? v : 256 - v;
-}
-
-/**
- * The Paeth predictor (PNG §9.4) without branches: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|;
- * a if pa ≤ min(pb, pc), else b if pb ≤ pc, else c. Branch-free because on photographs the
- * branches are unpredictable and cost more than the arithmetic.
- */
-function paeth(a: number, b: number, c: number): number {
-  let pa = b - c;
-  let pb = a - c;
-  let pc = pa + pb;
-  pa = (pa ^ (pa >> 31)) - (pa >> 31);
-  pb = (pb ^ (pb >> 31)) - (pb >> 31);
-  pc = (pc ^ (pc >> 31)) - (pc >> 31);
-  const bOrC = (pc - pb) >> 31; // −1 when pb > pc
-  const q = (b & ~bOrC) | (c & bOrC);
-  const m = pb + ((pc - pb) & bOrC); // min(pb, pc)
-  const notA = (m - pa) >> 31; // −1 when pa > min(pb, pc)
-  return (a & ~notA) | (q & notA);
-}
-
-/**
- * Choose a row's filter by libpng's heuristic: the type whose filtered bytes, read as signed,
- * have the smallest sum of absolute values (PNG §12.8), estimated on every `step`-th pixel.
- * Ties go to the lower type, as in libpng.
- */
-export function chooseFilter(cur: Uint8Array, co: number, prev: Uint8Array, po: number, n: number, bpp: number, step = SAMPLE_STEP): FilterType {
-  let sNone = 0;
-  let sSub = 0;
-  let sUp = 0;
-  let sAvg = 0;
-  let sPaeth = 0;
-  const first = Math.min(bpp, n);
-  for (let i = 0; i < first; i++) {
-    // No pixel to the left: a = c = 0.
-    const x = cur[co + i]! + 255;
-    const b = prev[po + i]!;
-    sNone += SIGNED_ABS[x]!;
-    sSub += SIGNED_ABS[x]!;
-    sUp += SIGNED_ABS[x - b]!;
-    sAvg += SIGNED_ABS[x - (b >> 1)]!;
-    sPaeth += SIGNED_ABS[x - b]!;
-  }
-  const stride = bpp * step;
-  for (let p = bpp; p < n; p += stride) {
-    const end = Math.min(n, p + bpp);
-    for (let i = p; i < end; i++) {
-      const x = cur[co + i]! + 255;
-      const a = cur[co + i - bpp]!;
-      const b = prev[po + i]!;
-      const c = prev[po + i - bpp]!;
-      sNone += SIGNED_ABS[x]!;
-      sSub += SIGNED_ABS[x - a]!;
-      sUp += SIGNED_ABS[x - b]!;
-      sAvg += SIGNED_ABS[x - ((a + b) >> 1)]!;
-      sPaeth += SIGNED_ABS[x - paeth(a, b, c)]!;
-    }
-  }
-  let best: FilterType = FILTER_NONE;
-  let min = sNone;
-  if (sSub < min) {
-    best = FILTER_SUB;
-    min = sSub;
-  }
-  if (sUp < min) {
-    best = FILTER_UP;
-    min = sUp;
-  }
-  if (sAvg < min) {
-    best = FILTER_AVERAGE;
-    min = sAvg;
-  }
-  return sPaeth < min ? FILTER_PAETH : best;
-}
 
 /**
  * Whether the row is flat (see FLAT_ROW_SHARE), judged on every SAMPLE_STEP-th pixel: the share
@@ -150,81 +68,23 @@ export function isFlatRow(cur: Uint8Array, co: number, n: number, bpp: number): 
   return steps >= FLAT_ROW_MIN_STEP * jumps;
 }
 
-/** Writes n filtered bytes of cur[co…] against prev[po…] to out[oo…], for one filter type. */
-type RowFilter = (cur: Uint8Array, co: number, prev: Uint8Array, po: number, n: number, bpp: number, out: Uint8Array, oo: number) => void;
-
-/*
- * One function per filter type rather than one switch: V8 optimizes a function for the paths it
- * has run, and the switch was deoptimized each time a row first took another type (--trace-deopt:
- * "insufficient type feedback"). With the loops indexing subarrays from 0 (below), which V8
- * compiles tighter than offsets into the whole band, filtering 12 MB of 8-bit RGB takes, warm:
- * Up 18 ms (was 30), Sub 16 (20), Average 23 (38), Paeth 52 (60). A whole conversion does not
- * show it: at 2000² the start-up and at 8000² deflate dominate.
- */
-const filterNone: RowFilter = (cur, co, _prev, _po, n, _bpp, out, oo) => out.set(cur.subarray(co, co + n), oo);
-
-const filterSub: RowFilter = (cur, co, _prev, _po, n, bpp, out, oo) => {
-  const c = cur.subarray(co, co + n);
-  const o = out.subarray(oo, oo + n);
-  const first = Math.min(bpp, n);
-  for (let i = 0; i < first; i++) o[i] = c[i]!;
-  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - c[i - bpp]!;
-};
-
-const filterUp: RowFilter = (cur, co, prev, po, n, _bpp, out, oo) => {
-  const c = cur.subarray(co, co + n);
-  const p = prev.subarray(po, po + n);
-  const o = out.subarray(oo, oo + n);
-  for (let i = 0; i < c.length; i++) o[i] = c[i]! - p[i]!;
-};
-
-const filterAverage: RowFilter = (cur, co, prev, po, n, bpp, out, oo) => {
-  const c = cur.subarray(co, co + n);
-  const p = prev.subarray(po, po + n);
-  const o = out.subarray(oo, oo + n);
-  const first = Math.min(bpp, n);
-  for (let i = 0; i < first; i++) o[i] = c[i]! - (p[i]! >> 1);
-  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - ((c[i - bpp]! + p[i]!) >> 1);
-};
-
-const filterPaeth: RowFilter = (cur, co, prev, po, n, bpp, out, oo) => {
-  const c = cur.subarray(co, co + n);
-  const p = prev.subarray(po, po + n);
-  const o = out.subarray(oo, oo + n);
-  const first = Math.min(bpp, n);
-  for (let i = 0; i < first; i++) o[i] = c[i]! - p[i]!;
-  for (let i = bpp; i < c.length; i++) o[i] = c[i]! - paeth(c[i - bpp]!, p[i]!, p[i - bpp]!);
-};
-
-/** Indexed by filter type (PNG §9.2 Table 9.1). */
-const ROW_FILTERS: readonly RowFilter[] = [filterNone, filterSub, filterUp, filterAverage, filterPaeth];
-
-/**
- * Write one filtered row: out[oo] = type, then n filtered bytes of cur[co…] against the previous
- * row prev[po…] (all zeros above the first row, PNG §9.2).
- */
-export function filterRow(
-  type: FilterType,
-  cur: Uint8Array,
-  co: number,
-  prev: Uint8Array,
-  po: number,
-  n: number,
-  bpp: number,
-  out: Uint8Array,
-  oo: number,
-): void {
-  out[oo] = type;
-  ROW_FILTERS[type]!(cur, co, prev, po, n, bpp, out, oo + 1);
+/** Filtered rows: rows × (rowBytes + 1) bytes, each row's filter type byte first. */
+export interface FilteredRows {
+  /** A view into this thread's kernel memory (filter-kernels.ts), valid until the next filterRows here. */
+  bytes: Uint8Array;
+  /** How many rows were equal to the one above or flat. */
+  flat: number;
+  /** Adler-32 of bytes alone (RFC 1950 §8.2), for the zlib stream's trailer. */
+  adler: number;
 }
 
 /**
- * Filter `rows` consecutive rows of `rowBytes` bytes from src[so…] into out[oo…] (rowBytes + 1
- * bytes per row). `prev` holds the row above the first one (zeros for the top of the image).
- * Under adaptive filtering a row equal to the one above gets Up, a flat row (isFlatRow) None, and
- * any other row the heuristic's choice; each depends on the row and the one above only, so the
- * filtered bytes of any run of rows can be rebuilt from the raw rows (deflate-block.ts relies on
- * it). Returns how many rows were equal to the one above or flat.
+ * Filter `rows` consecutive rows of `rowBytes` bytes from src[so…]. `prev` holds the row above the
+ * first one (zeros for the top of the image, PNG §9.2). Under adaptive filtering a row equal to the
+ * one above gets Up, a flat row (isFlatRow) None, and any other row the heuristic's choice
+ * (FilterKernels.choose); each depends on the row and the one above only, so
+ * the filtered bytes of any run of rows can be rebuilt from the raw rows (deflate-block.ts relies on
+ * it). The filters themselves run in WebAssembly (filters.wat).
  */
 export function filterRows(
   src: Uint8Array,
@@ -234,9 +94,9 @@ export function filterRows(
   prev: Uint8Array,
   bpp: number,
   mode: FilterMode,
-  out: Uint8Array,
-  oo: number,
-): number {
+): FilteredRows {
+  const k = kernels();
+  const out = k.load(prev, src.subarray(so, so + rows * rowBytes), rowBytes);
   let p = prev;
   let po = 0;
   let flat = 0;
@@ -244,7 +104,8 @@ export function filterRows(
   const upFirst = adaptive || mode === FILTER_UP;
   for (let r = 0; r < rows; r++) {
     const co = so + r * rowBytes;
-    const o = oo + r * (rowBytes + 1);
+    const o = r * (rowBytes + 1);
+    let type: FilterType;
     if (upFirst && sameRow(src, co, p, po, rowBytes)) {
       // Up turns a row equal to the one above (a page's margins) into zeros, the least sum there
       // is, so adaptive filtering would choose it too.
@@ -252,13 +113,20 @@ export function filterRows(
       out.fill(0, o + 1, o + 1 + rowBytes);
       flat++;
     } else if (adaptive && isFlatRow(src, co, rowBytes, bpp)) {
-      filterRow(FILTER_NONE, src, co, p, po, rowBytes, bpp, out, o);
+      out[o] = FILTER_NONE;
+      out.set(src.subarray(co, co + rowBytes), o + 1);
       flat++;
-    } else filterRow(adaptive ? chooseFilter(src, co, p, po, rowBytes, bpp) : mode, src, co, p, po, rowBytes, bpp, out, o);
+    } else if ((type = adaptive ? k.choose(r, bpp) : mode) === FILTER_NONE) {
+      out[o] = FILTER_NONE;
+      out.set(src.subarray(co, co + rowBytes), o + 1);
+    } else {
+      out[o] = type;
+      k.filter(type, r, bpp);
+    }
     p = src;
     po = co;
   }
-  return flat;
+  return { bytes: out, flat, adler: k.adler32(out) };
 }
 
 /** a[ao…ao+n) equals b[bo…bo+n), by memcmp. */
