@@ -2,21 +2,12 @@
  * FilterKernels: the WebAssembly SIMD code of filters.wat (PNG's filters, the per-row choice among
  * them, Adler-32) and the memory it works in. A run of rows is copied in once, behind the row above
  * it; each row is then filtered by type into its place in an output area of rows × (rowBytes + 1)
- * bytes, which filter.ts fills in (type bytes, rows it writes itself) through a view. One instance per thread (kernels()), made on first use, so that a
- * run that writes no PNG never loads the module.
+ * bytes, which filter.ts fills in (type bytes, rows it writes itself) through a view. One instance
+ * per thread (kernels()), made on first use, so that a run that writes no PNG never loads it.
  */
-import { readFileSync } from 'node:fs';
+import { instantiateWasm } from '../../src/wasm.js';
 import { jsKernelExports } from './filter-kernels-js.js';
 import { FILTER_AVERAGE, FILTER_PAETH, FILTER_SUB, FILTER_UP, type FilterType } from './filter.js';
-
-/**
- * The part of WebAssembly's JavaScript API used here: Node has it all (but not under --jitless),
- * and @types/node 20 declares none of it.
- */
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-};
 
 /** What filters.wat exports; filter-kernels-js.ts gives the same in JavaScript. */
 export interface KernelExports {
@@ -118,11 +109,10 @@ let shared: FilterKernels | undefined;
  * there is no WebAssembly (`node --jitless`), the same in JavaScript.
  */
 export function kernels(): FilterKernels {
-  return (shared ??= new FilterKernels(typeof WebAssembly === 'undefined' ? jsKernelExports() : wasmKernelExports()));
+  return (shared ??= new FilterKernels(wasmKernelExports() ?? jsKernelExports()));
 }
 
-/** The exports of a new instance of filters.wasm. */
-export function wasmKernelExports(): KernelExports {
-  const bytes = readFileSync(new URL('./filters.wasm', import.meta.url));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+/** The exports of a new instance of filters.wasm; null without WebAssembly. */
+export function wasmKernelExports(): KernelExports | null {
+  return instantiateWasm<KernelExports>(new URL('./filters.wasm', import.meta.url));
 }

@@ -110,7 +110,9 @@ test('rows taken from the middle of a buffer, after a larger run grew the memory
 });
 
 test('without WebAssembly, the JavaScript kernels give the same choices, filtered bytes and checksums', () => {
-  const wasm = new FilterKernels(wasmKernelExports());
+  const exports = wasmKernelExports();
+  assert.ok(exports, 'WebAssembly is there');
+  const wasm = new FilterKernels(exports);
   const js = new FilterKernels(jsKernelExports());
   fc.assert(
     fc.property(rowsArb, ({ src, rows, rowBytes, bpp, above }) => {
