@@ -40,6 +40,8 @@ const VERSION = packageVersion();
 
 function buildParser(registry: FormatRegistry, argv: string[]) {
   let y = yargs(argv)
+    .version(false) // ours, below
+    .help(false)
     .scriptName('raster2img')
     .usage('$0 --in <file|-> --out <file|-> [options]\n\nTurns raw raster data into TIFF, PNG or BMP, row by row in bounded memory.')
     .option('in', { alias: 'i', type: 'string', describe: 'input file, or - for stdin', group: 'General:' })
@@ -56,7 +58,11 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .option('info', { type: 'boolean', describe: "print every page's descriptor and header as JSON; convert nothing", group: 'General:' })
     .option('fsync', { type: 'boolean', describe: 'flush the output to the disk before renaming it into place (survives a power loss; slower)', group: 'General:' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no notices, no progress bar', group: 'General:' })
-    .option('debug', { type: 'boolean', describe: 'show stack traces on errors', group: 'General:' });
+    .option('debug', { type: 'boolean', describe: 'show stack traces on errors', group: 'General:' })
+    // Ours rather than yargs's own --help and --version, which print with console.log: that drops
+    // write errors, so "raster2img --help > /dev/full" exited 0 having written nothing.
+    .option('help', { alias: 'h', type: 'boolean', describe: 'show this help', group: 'General:' })
+    .option('version', { type: 'boolean', describe: 'show the version number', group: 'General:' });
   for (const [key, { spec, owners }] of registry.allOptions()) {
     const opt: YargsOption = { type: spec.type, describe: spec.describe, group: `${owners.join(', ')} options:` };
     if (spec.choices) opt.choices = [...spec.choices];
@@ -65,6 +71,7 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
   }
   return y
     .check((a) => {
+      if (a.help || a.version) return true;
       if (!a.in) throw new Error('--in is required');
       if (!a.info && !a.out) throw new Error('--out is required (or --info)');
       // yargs turns "--width abc" into NaN; say what was wrong rather than echo NaN later.
@@ -87,9 +94,6 @@ function buildParser(registry: FormatRegistry, argv: string[]) {
     .example('cat img.npy | $0 -i - -o - -f png > img.png', 'stdin to stdout')
     .example('$0 -i img.npy --info', "the input's headers as JSON")
     .strict()
-    .version(VERSION)
-    .help()
-    .alias('h', 'help')
     .wrap(Math.min(120, process.stdout.columns ?? 120));
 }
 
@@ -171,12 +175,25 @@ function writeStdout(text: string): Promise<void> {
   return new StreamSink(process.stdout, '-').write(Buffer.from(text));
 }
 
+/** Print the help or the version; a stdout that takes no bytes (closed, full) is an error as for any output. */
+async function printHelpOrVersion(text: string): Promise<number> {
+  try {
+    await writeStdout(text + '\n');
+    return EXIT_CODES.ok;
+  } catch (err) {
+    if (!(err instanceof RasterError)) throw err;
+    process.stderr.write(`raster2img: ${err.message}\n`);
+    return err.exitCode;
+  }
+}
+
 async function main(): Promise<number> {
   const registry = createRegistry();
   const args = glueDashValues(hideBin(process.argv));
   const parser = buildParser(registry, args);
   refuseAmbiguousFlags(args, parser);
   const argv = await parser.parseAsync();
+  if (argv.help || argv.version) return printHelpOrVersion(argv.help ? await parser.getHelp() : VERSION);
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;

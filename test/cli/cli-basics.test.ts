@@ -33,6 +33,14 @@ test('--help lists the general options, the plugin options and examples', async 
   for (const s of ['--in', '--out', '--info', '--width', '--endian', 'raw options:', 'Examples:', '--offset 1800']) assert.ok(text.includes(s), `help lacks ${s}`);
 });
 
+test('--help and --version into a full stdout fail with one line, exit 4, as any output does', () => {
+  for (const flag of ['--help', '-h', '--version']) {
+    const full = spawnSync(process.execPath, [CLI, flag], { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+    assert.equal(full.status, 4, `${flag}: ${full.stderr}`);
+    assert.equal(full.stderr, 'raster2img: <stdout>: cannot write output: ENOSPC (no space left on device)\n');
+  }
+});
+
 test('usage errors exit 1 with one line (not the whole help) and no stack', async () => {
   const cases: [string[], RegExp][] = [
     [['--out', 'x.tif'], /--in is required/],
