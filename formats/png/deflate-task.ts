@@ -13,15 +13,15 @@ export const deflateBlockTask: WorkerTask<BlockJob, BlockResult> = (job) => {
   return { result: { ...result, deflated }, transfer: [deflated.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer] };
 };
 
-const DEFLATE_TASK: TaskRef = { module: import.meta.url, fn: 'deflateBlockTask', failure: 'PNG compression failed' };
+export const DEFLATE_TASK: TaskRef = { module: import.meta.url, fn: 'deflateBlockTask', failure: 'PNG compression failed' };
 
 /**
- * Compress one block on the pool. job.rows, job.history and job.out are transferred (they must own
- * their ArrayBuffers and are unusable afterwards); the rows come back in the result, and so does
- * out when the result fit in it.
+ * Compress one block on the pool, starting no more than `maxWorkers` workers. job.rows, job.history
+ * and job.out are transferred (they must own their ArrayBuffers and are unusable afterwards); the
+ * rows come back in the result, and so does out when the result fit in it.
  */
-export function deflateBlockOnPool(pool: WorkerPool, job: BlockJob): Promise<BlockResult> {
+export function deflateBlockOnPool(pool: WorkerPool, job: BlockJob, maxWorkers: number): Promise<BlockResult> {
   const transfer = [job.rows.buffer as ArrayBuffer, job.history.buffer as ArrayBuffer];
   if (job.out) transfer.push(job.out.buffer as ArrayBuffer);
-  return pool.run<BlockResult>(DEFLATE_TASK, job, transfer);
+  return pool.run<BlockResult>(DEFLATE_TASK, job, transfer, maxWorkers);
 }

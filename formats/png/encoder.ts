@@ -18,11 +18,11 @@ import { colorTypeOf, planPng } from './plan.js';
 export interface PngTuning {
   /** Raw bytes per deflate block (whole rows, at least one). */
   blockBytes: number;
-  /** Worker threads compressing blocks; 0 compresses on the calling thread. */
+  /** Worker threads compressing blocks beside the calling thread; 0: the calling thread alone. */
   workers: number;
   /** Data bytes per IDAT chunk. */
   idatBytes: number;
-  /** Images of fewer raw bytes are compressed on the calling thread (default 0: workers for any). */
+  /** Images of fewer raw bytes are compressed on the calling thread alone (default 0: workers for any). */
   inlineBelowBytes?: number;
 }
 
@@ -31,17 +31,16 @@ export interface PngTuning {
  * sync flush, rebuilding the 32 KiB dictionary, a message round trip) cost 0.01 % of the file
  * against 2 MiB blocks and no measurable time, and the blocks in flight (two per worker, each
  * with a result buffer) hold a quarter of the memory: peak RSS 93 MB against 111 MB.
- * One worker per core, at most 8 (each costs some 15 MB of RSS); 8 is a guess, as only 2 cores
- * were there to measure on.
- * Images under 16 MiB are compressed on the calling thread: starting the workers cost more than
- * they saved there (2000² RGB: 0.55 s with them, 0.50 s without).
+ * One worker per core but one, which this thread stands for (parallel-deflate.ts), at most 7
+ * (each costs some 11 MB of RSS); 7 is a guess, as only 2 cores were there to measure on.
+ * Images under 4 MiB start no worker: this thread is done with them before one could start.
  * 512 KiB IDAT chunks: few chunk headers, bounded buffering.
  */
 export const DEFAULT_TUNING: PngTuning = {
   blockBytes: 512 * 1024,
-  workers: Math.min(availableParallelism(), 8),
+  workers: Math.min(availableParallelism() - 1, 7),
   idatBytes: 512 * 1024,
-  inlineBelowBytes: 16 * 1024 * 1024,
+  inlineBelowBytes: 4 * 1024 * 1024,
 };
 
 export class PngImageWriter implements ImageWriter {

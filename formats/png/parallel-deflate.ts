@@ -1,22 +1,31 @@
 /**
  * ParallelDeflate: turns the rows of one image into one zlib stream (RFC 1950) the way pigz
- * does. Rows are gathered into blocks of whole rows; each block is filtered and deflated in a
- * worker thread, primed with the 32 KiB of stream before it and ended with a sync flush; the
- * results are emitted in order behind a 2-byte zlib header and followed by the Adler-32 of the
- * whole filtered stream, combined from the blocks' own checksums. At most `maxInFlight` blocks
- * exist at once (src/workers/ordered-blocks.ts), so memory does not depend on the image's height.
+ * does. Rows are gathered into blocks of whole rows; each block is filtered and deflated, primed
+ * with the 32 KiB of stream before it and ended with a sync flush; the results are emitted in
+ * order behind a 2-byte zlib header and followed by the Adler-32 of the whole filtered stream,
+ * combined from the blocks' own checksums. At most `maxInFlight` blocks exist at once
+ * (src/workers/ordered-blocks.ts), so memory does not depend on the image's height.
+ *
+ * Who compresses: worker threads of the shared pool (one per core but one) are started with the
+ * image and take blocks once they are ready, up to two each; this thread compresses every other
+ * block, so it works from the first row instead of waiting some 50–80 ms for a worker to start,
+ * and uses its core for the rest of the image. Measured on 2 cores (2026-11-25, 8-bit RGB; wall
+ * time and peak RSS by /usr/bin/time, medians of 20–25 runs alternating for 2000²):
+ *                 one worker and this thread   two workers, this thread    this thread alone
+ *                                              only reading and writing
+ *   2000²         0.40–0.44 s, 76–77 MB        (was not used below 16 MiB) 0.37–0.39 s, 67 MB
+ *   8000²         1.41–1.66 s, 78 MB           1.35–1.43 s, 88 MB          1.99–2.24 s, 88 MB
+ *   20000²        7.5–8.2 s, 81–82 MB          9.0 s, 92 MB
+ * So peak RSS stays within 7 % from 2000² to 20000², where two workers for images over 16 MiB
+ * and this thread alone below made a step of 31 %; the price is 30–50 ms at 2000², where the
+ * worker's start-up competes with this thread for the two cores.
  *
  * Why worker threads rather than zlib's asynchronous calls on libuv's thread pool, which need no
- * second JavaScript engine: tried (2026-11-25: filtering and Adler-32 on this thread, each block's
- * deflate on the pool, output byte for byte the same). It used 20 % less CPU, but this thread then
- * filtered every row and became the bottleneck: 20000² RGB took 10.8 s against 9.8 s, 8000² as
- * long (1.8 s), 2000² 0.41 s against 0.44 s. Peak RSS was higher too (8000²: 100 MB against
- * 88 MB; 20000²: 104 against 96): each call's output buffer is garbage on this thread, which V8
- * collects only after some 64 MB of such external memory.
- * Also tried (same day): this thread compressing blocks too whenever no worker was free, with one
- * worker fewer. Peak RSS rose (8000²: 102–103 MB against 88 MB, for the same reason) at the same
- * speed (2.25–2.60 s against 2.18–2.59 s), and a 2000² image got slower (0.56 s against 0.47 s
- * inline): a new worker's first blocks run cold code, and blocks are taken in order.
+ * second JavaScript engine: tried twice (2026-11-25, filtering and Adler-32 on this thread, each
+ * block's deflate on the pool). With filters in JavaScript this thread became the bottleneck
+ * (20000²: 10.8 s against 9.8 s); with them in WebAssembly, 2000² took as long as on this thread
+ * alone (0.37 s) with 86 MB instead of 67, and 8000² 1.65–1.72 s with 100–105 MB: the pool's
+ * threads keep zlib's state in malloc arenas of their own, and the output buffers pile up here.
  */
 import { constants } from 'node:zlib';
 import { RasterError } from '../../src/errors.js';
@@ -25,8 +34,9 @@ import { deflateBound } from '../../src/deflate-bound.js';
 import { deflateBlock, historyRows, type BlockJob, type BlockResult, type BlockStrategy } from './deflate-block.js';
 import { sharedWorkerPool } from '../../src/workers/pool.js';
 import { OrderedBlocks } from '../../src/workers/ordered-blocks.js';
-import { ResultBuffers } from '../../src/workers/result-buffers.js';
-import { deflateBlockOnPool } from './deflate-task.js';
+import { ResultBuffers, resultInto } from '../../src/workers/result-buffers.js';
+import { collectYoungGarbage } from '../../src/workers/young-garbage.js';
+import { DEFLATE_TASK, deflateBlockOnPool } from './deflate-task.js';
 import type { FilterMode } from './filter.js';
 
 export interface DeflateSettings {
@@ -39,9 +49,12 @@ export interface DeflateSettings {
   strategy: BlockStrategy;
   /** Raw bytes per block (rounded down to whole rows, at least one row). */
   blockBytes: number;
-  /** Workers of the shared pool to keep busy (at most its size); 0 compresses every block on the calling thread. */
+  /**
+   * Workers of the shared pool (at most its size) that compress blocks beside the calling thread,
+   * which compresses every block they are not free for; 0: the calling thread alone.
+   */
   workers: number;
-  /** Images of fewer raw bytes are compressed on the calling thread (0: use the workers for any). */
+  /** Images of fewer raw bytes are compressed on the calling thread alone (0: use the workers for any). */
   inlineBelowBytes?: number;
 }
 
@@ -50,15 +63,24 @@ export type DeflateOutput = (bytes: Uint8Array) => Promise<void>;
 
 export class ParallelDeflate {
   private readonly keepRows: number;
-  /** Buffers for the workers' results (deflateBound of a block each). */
+  /** Buffers for the results (deflateBound of a block each), made here or by a worker. */
   private readonly results: ResultBuffers;
   /** The last keepRows (or fewer) raw rows before the next block. */
   private history: Uint8Array = new Uint8Array(0);
   private rowsDispatched = 0;
   /** Adler-32 of the blocks emitted so far (1 = of no bytes). */
   private adler = 1;
-  /** Compress on the calling thread: no workers, or too few blocks to pay for starting them. */
-  private readonly inline: boolean;
+  /** Workers to use beside this thread (0: none, or an image too small to pay for starting one). */
+  private readonly workers: number;
+  /** The workers have started and loaded the task: blocks may go to them. */
+  private workersReady = false;
+  /** Blocks on the workers now, and the most there may be. */
+  private workerJobs = 0;
+  private readonly workerQueue: number;
+  /** Resolves once blocks may go to the workers (at once when none are used; also when they failed to start). */
+  readonly ready: Promise<void>;
+  /** Blocks compressed so far on this thread and on the workers. */
+  readonly split = { here: 0, workers: 0 };
   private readonly blocks: OrderedBlocks<BlockResult>;
 
   constructor(
@@ -68,10 +90,20 @@ export class ParallelDeflate {
     const rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
     this.results = new ResultBuffers(deflateBound(rowsPerBlock * (s.rowBytes + 1)));
-    this.inline = s.workers === 0 || s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
-    // Two blocks per worker keep every worker fed while the oldest result is written out.
-    const workers = Math.min(s.workers, sharedWorkerPool().size);
-    const maxInFlight = this.inline ? 1 : s.rowBytes > s.blockBytes ? workers : 2 * workers;
+    const small = s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
+    this.workers = small ? 0 : Math.min(s.workers, sharedWorkerPool().size);
+    // Started now, the workers are ready some 50–80 ms later; this thread compresses the blocks
+    // until then. A worker that cannot start leaves every block to this thread.
+    const pool = sharedWorkerPool();
+    const starts = Array.from({ length: this.workers }, () => pool.warmUp(DEFLATE_TASK, this.workers));
+    this.ready = Promise.all(starts).then(
+      () => void (this.workersReady = this.workers > 0),
+      () => undefined,
+    );
+    // Two blocks per worker keep each fed while this thread compresses one and the oldest result
+    // is written out; one each when a single row exceeds a block.
+    this.workerQueue = (s.rowBytes > s.blockBytes ? 1 : 2) * this.workers;
+    const maxInFlight = 1 + this.workerQueue;
     this.blocks = new OrderedBlocks(s.rowBytes, rowsPerBlock, s.height, maxInFlight, {
       start: (block, rows) => this.compress(block, rows),
       take: (r) => this.emit(r),
@@ -144,9 +176,34 @@ export class ParallelDeflate {
     };
     this.history = this.nextHistory(rows, blockRows, held);
     this.rowsDispatched += blockRows;
-    if (this.inline) return Promise.resolve().then(() => deflateBlock(job));
-    // The rows, the history and the result buffer go to a worker by transfer.
-    return deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.results.take() });
+    if (this.workersReady && this.workerJobs < this.workerQueue) {
+      this.workerJobs++;
+      this.split.workers++;
+      // The rows, the history and the result buffer go to a worker by transfer.
+      const done = deflateBlockOnPool(sharedWorkerPool(), { ...job, out: this.results.take() }, this.workers);
+      const settled = () => void this.workerJobs--;
+      done.then(settled, settled);
+      return done;
+    }
+    try {
+      return Promise.resolve(this.compressHere(job));
+    } catch (err) {
+      // As a worker's failure is reported (pool.ts).
+      return Promise.reject(new RasterError('E_IO', `${DEFLATE_TASK.failure}: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  /**
+   * Compress a block on this thread. zlib's output is copied into one of the result buffers and a
+   * minor collection then frees it (after this call, when nothing refers to it any more): left to
+   * V8, such dead buffers piled up to some 20 MB at 8000² and 30 MB at 20000² (peak RSS 98 and
+   * 114 MB against 78 and 82 MB, 1 worker).
+   */
+  private compressHere(job: BlockJob): BlockResult {
+    this.split.here++;
+    const r = deflateBlock(job);
+    queueMicrotask(collectYoungGarbage);
+    return { ...r, deflated: resultInto(r.deflated, this.results.take()) };
   }
 
   /** The last keepRows rows of history followed by the block's `blockRows` rows: the history of the next block. */

@@ -9,8 +9,7 @@
  * heap takes about 0.3 ms per task of 20–60 ms.
  */
 import { parentPort } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectYoungGarbage } from './young-garbage.js';
 import type { WorkerTask } from './pool.js';
 
 export interface JobMessage {
@@ -25,9 +24,6 @@ export type ResultMessage = { id: number; result: unknown } | { id: number; erro
 const port = parentPort;
 if (!port) throw new Error('host.js must run in a worker thread');
 
-// --expose-gc takes effect in contexts made after it: a fresh one hands out gc().
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
@@ -35,7 +31,13 @@ port.on('message', async ({ id, module, fn, job }: JobMessage) => {
   try {
     let loading = modules.get(module);
     if (!loading) modules.set(module, (loading = import(module) as Promise<Record<string, unknown>>));
-    const task = (await loading)[fn];
+    const exports = await loading;
+    // No function: the pool's warmUp, which only loads the module (and has this thread start).
+    if (fn === '') {
+      port.postMessage({ id, result: null } satisfies ResultMessage);
+      return;
+    }
+    const task = exports[fn];
     if (typeof task !== 'function') throw new Error(`${module} exports no task named ${fn}`);
     const { result, transfer } = (task as WorkerTask<unknown, unknown>)(job);
     port.postMessage({ id, result } satisfies ResultMessage, transfer);
@@ -43,5 +45,5 @@ port.on('message', async ({ id, module, fn, job }: JobMessage) => {
     const e = err instanceof Error ? err : new Error(String(err));
     port.postMessage({ id, error: { message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) } } satisfies ResultMessage);
   }
-  collect({ type: 'minor' });
+  collectYoungGarbage();
 });

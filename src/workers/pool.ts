@@ -27,7 +27,7 @@ export type WorkerTask<J, R> = (job: J) => TaskOutput<R>;
 export interface TaskRef {
   /** URL (href) of the task module, e.g. new URL('./strip-task.js', import.meta.url).href. */
   module: string;
-  /** Name of the exported WorkerTask. */
+  /** Name of the exported WorkerTask ('' only loads the module: warmUp). */
   fn: string;
   /** Start of the message of a failure in the task, e.g. "PNG compression failed". */
   failure: string;
@@ -69,14 +69,15 @@ export class WorkerPool {
   }
 
   /**
-   * Run `task` on `job` on the least busy worker (a new one while fewer than `size` run and all
-   * are busy). The ArrayBuffers in `transfer` move to the worker and are unusable here afterwards.
+   * Run `task` on `job` on the least busy worker (a new one while fewer than `size`, and fewer than
+   * `maxWorkers`, run and all are busy). The ArrayBuffers in `transfer` move to the worker and are
+   * unusable here afterwards.
    * @throws RasterError E_IO when the task throws or its worker cannot start or crashes;
    *   E_ABORTED when the pool is closed first.
    */
-  run<R>(task: TaskRef, job: unknown, transfer: ArrayBuffer[] = []): Promise<R> {
+  run<R>(task: TaskRef, job: unknown, transfer: ArrayBuffer[] = [], maxWorkers = this.size): Promise<R> {
     clearTimeout(this.idleTimer);
-    const slot = this.leastBusy();
+    const slot = this.leastBusy(maxWorkers);
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, failure: task.failure });
@@ -84,6 +85,16 @@ export class WorkerPool {
       const message: JobMessage = { id, module: task.module, fn: task.fn, job };
       slot.worker.postMessage(message, transfer);
     });
+  }
+
+  /**
+   * Have a worker load the task's module now (starting one when none is free), so that its first
+   * task does not wait for it: a new worker takes some 50–80 ms before it can run anything.
+   * Resolves when that worker is ready.
+   * @throws RasterError E_IO when the module cannot be loaded or the worker cannot start.
+   */
+  async warmUp(task: TaskRef, maxWorkers = this.size): Promise<void> {
+    await this.run({ ...task, fn: '' }, null, [], maxWorkers);
   }
 
   /** Stop every worker now; tasks still running are rejected with E_ABORTED. */
@@ -95,8 +106,9 @@ export class WorkerPool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  private leastBusy(): Slot {
-    if (this.slots.length < this.size && this.slots.every((s) => s.pending.size > 0)) return this.spawn();
+  private leastBusy(maxWorkers: number): Slot {
+    const spawn = this.slots.length < Math.min(this.size, Math.max(1, maxWorkers)) && this.slots.every((s) => s.pending.size > 0);
+    if (spawn) return this.spawn();
     return this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 

@@ -8,15 +8,24 @@
 /** This thread's side: buffers of `bytes` each, handed out and taken back. */
 export class ResultBuffers {
   private readonly spare: Uint8Array[] = [];
+  /** Buffers taken and not given back: the most that may be kept. */
+  private out = 0;
   constructor(readonly bytes: number) {}
 
   take(): Uint8Array {
+    this.out++;
     return this.spare.pop() ?? new Uint8Array(this.bytes);
   }
 
-  /** Keep the buffer under a written result when it is one of ours (a result that did not fit came in one of its own). */
+  /**
+   * Keep the buffer under a written result when it is of our size (a result that did not fit came
+   * in one of its own), but never more than were taken: a result made on this thread is of that
+   * size too, and keeping each of those held memory in proportion to the image.
+   */
   giveBack(result: Uint8Array): void {
-    if (result.buffer.byteLength === this.bytes) this.spare.push(new Uint8Array(result.buffer));
+    if (this.out === 0 || result.buffer.byteLength !== this.bytes) return;
+    this.out--;
+    this.spare.push(new Uint8Array(result.buffer));
   }
 }
 

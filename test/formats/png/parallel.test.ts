@@ -184,23 +184,52 @@ test('a sink that stops accepting bytes stops the encoder after a few blocks', a
   assert.deepEqual(decodeWithPngjs(Buffer.concat(sink.chunks)).samples, samplesOf(l, pixels));
 });
 
-test('a failure inside a worker rejects as RasterError E_IO with the cause', async () => {
-  const rb = 3000;
-  const deflate = new ParallelDeflate(
-    // Level 99 is refused by zlib inside the worker (parsePngOptions never lets it through).
-    { rowBytes: rb, height: 50, bpp: 3, filter: 'adaptive', level: 99, strategy: 0, blockBytes: rb * 5, workers: 2 },
-    async () => undefined,
-  );
-  await deflate.start();
-  const rows = new Uint8Array(rb * 50);
-  await assert.rejects(
-    async () => {
-      for (let y = 0; y < 50; y += 5) await deflate.write(rows.subarray(y * rb, (y + 5) * rb), 5);
-      await deflate.finish();
-    },
-    (err: unknown) => err instanceof RasterError && err.code === 'E_IO' && /compression failed/.test(err.message) && err.cause instanceof Error,
-  );
-  await deflate.close();
+for (const where of ['a worker', 'this thread'] as const)
+  test(`a failure in compression on ${where} rejects as RasterError E_IO with the cause`, async () => {
+    const rb = 3000;
+    const deflate = new ParallelDeflate(
+      // Level 99 is refused by zlib (parsePngOptions never lets it through).
+      { rowBytes: rb, height: 50, bpp: 3, filter: 'adaptive', level: 99, strategy: 0, blockBytes: rb * 5, workers: where === 'a worker' ? 2 : 0 },
+      async () => undefined,
+    );
+    await deflate.ready;
+    await deflate.start();
+    const rows = new Uint8Array(rb * 50);
+    await assert.rejects(
+      async () => {
+        for (let y = 0; y < 50; y += 5) await deflate.write(rows.subarray(y * rb, (y + 5) * rb), 5);
+        await deflate.finish();
+      },
+      (err: unknown) => err instanceof RasterError && err.code === 'E_IO' && /PNG compression failed/.test(err.message) && err.cause instanceof Error,
+    );
+    await deflate.close();
+    // The first block, whose failure is the one reported, went where asked.
+    if (where === 'a worker') assert.ok(deflate.split.workers > 0, JSON.stringify(deflate.split));
+    else assert.deepEqual(deflate.split, { here: 1, workers: 0 });
+  });
+
+test('blocks compressed on this thread while the workers start and on the workers after give the same stream as this thread alone', async () => {
+  const { layout: l, pixels } = texturedRgb(500, 240);
+  const rb = rowBytes(l);
+  const settings = { rowBytes: rb, height: l.height, bpp: 3, filter: 'adaptive' as const, level: 6, strategy: 'auto' as const, blockBytes: rb * 10 };
+  const streams: Buffer[] = [];
+  const splits: { here: number; workers: number }[] = [];
+  for (const workers of [0, 2]) {
+    const out: Buffer[] = [];
+    const deflate = new ParallelDeflate({ ...settings, workers }, async (bytes) => void out.push(Buffer.from(bytes)));
+    await deflate.start();
+    // The first 100 rows before the workers are ready, the rest after.
+    await deflate.write(pixels.subarray(0, 100 * rb), 100);
+    await deflate.ready;
+    for (let y = 100; y < l.height; y += 20) await deflate.write(pixels.subarray(y * rb, (y + 20) * rb), 20);
+    await deflate.finish();
+    streams.push(Buffer.concat(out));
+    splits.push({ ...deflate.split });
+  }
+  assert.deepEqual(splits[0], { here: 24, workers: 0 });
+  assert.ok(splits[1]!.here > 0 && splits[1]!.workers > 0, JSON.stringify(splits[1]));
+  assert.ok(streams[1]!.equals(streams[0]!));
+  assert.deepEqual(new Uint8Array(inflateSync(streams[0]!)).length, l.height * (rb + 1));
 });
 
 test('a sink that fails mid-stream fails the encoder with its error', async () => {
