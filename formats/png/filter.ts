@@ -82,9 +82,9 @@ export interface FilteredRows {
  * Filter `rows` consecutive rows of `rowBytes` bytes from src[so…]. `prev` holds the row above the
  * first one (zeros for the top of the image, PNG §9.2). Under adaptive filtering a row equal to the
  * one above gets Up, a flat row (isFlatRow) None, and any other row the heuristic's choice
- * (FilterKernels.choose); each depends on the row and the one above only, so
- * the filtered bytes of any run of rows can be rebuilt from the raw rows (deflate-block.ts relies on
- * it). The filters themselves run in WebAssembly (filters.wat).
+ * (FilterKernels.choose); each depends on the row and the one above only, so the filtered bytes of
+ * any run of rows can be rebuilt from the raw rows (deflate-block.ts relies on it). Rows are
+ * filtered in order: a kernel writes past its row's end, into the place of the rows after it.
  */
 export function filterRows(
   src: Uint8Array,
