@@ -10,7 +10,8 @@
  * image and take blocks once they are ready, up to three each; this thread compresses every other
  * block, so it works from the first row instead of waiting some 50–80 ms for a worker to start,
  * and uses its core for the rest of the image. Measured on 2 cores (2026-11-25, 8-bit RGB; wall
- * time and peak RSS by /usr/bin/time, medians of 20–25 runs alternating for 2000²):
+ * time and peak RSS by /usr/bin/time, medians of 20–25 runs alternating for 2000²; before the
+ * deeper queue below, which made 8000² 1.35–1.41 s and 80–81 MB):
  *                 one worker and this thread   two workers, this thread    this thread alone
  *                                              only reading and writing
  *   2000²         0.40–0.44 s, 76–77 MB        (was not used below 16 MiB) 0.37–0.39 s, 67 MB
