@@ -78,6 +78,8 @@ export class ParallelDeflate {
   /** Blocks on the workers now, and the most there may be. */
   private workerJobs = 0;
   private readonly workerQueue: number;
+  /** Why the workers could not start, if so: the next block fails with it (E_IO from the pool). */
+  private startFailure: unknown;
   /** Resolves once blocks may go to the workers (at once when none are used; also when they failed to start). */
   readonly ready: Promise<void>;
   /** Blocks compressed so far on this thread and on the workers. */
@@ -94,12 +96,12 @@ export class ParallelDeflate {
     const small = s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
     this.workers = small ? 0 : Math.min(s.workers, sharedWorkerPool().size);
     // Started now, the workers are ready some 50–80 ms later; this thread compresses the blocks
-    // until then. A worker that cannot start leaves every block to this thread.
+    // until then. A worker that cannot start fails the next block (as it fails a task).
     const pool = sharedWorkerPool();
     const starts = Array.from({ length: this.workers }, () => pool.warmUp(DEFLATE_TASK, this.workers));
     this.ready = Promise.all(starts).then(
       () => void (this.workersReady = this.workers > 0),
-      () => undefined,
+      (err: unknown) => void (this.startFailure = err),
     );
     // Three blocks per worker keep each fed between messages, and this thread may finish three
     // blocks of its own while a worker's, before them, is not back (results are taken in order):
@@ -181,6 +183,7 @@ export class ParallelDeflate {
     };
     this.history = this.nextHistory(rows, blockRows, held);
     this.rowsDispatched += blockRows;
+    if (this.startFailure !== undefined) return Promise.reject(this.startFailure);
     if (this.workersReady && this.workerJobs < this.workerQueue) {
       this.workerJobs++;
       this.split.workers++;

@@ -21,8 +21,9 @@ const withDir = (f: (dir: string) => Promise<void>) => withTempDir('r2i-e2e-', f
 
 /**
  * The bin is a bundle (scripts/bundle-cli.mjs) whose worker threads load the compiled modules by
- * URL: this is the only test that runs them from it. 2400² RGB is over PNG's 16 MiB inline limit
- * (formats/png/encoder.ts) and, in deflate TIFF, 33 strips (4 start the workers).
+ * URL: this is the only test that runs them from it. 2400² RGB is over the 4 MiB from which PNG
+ * starts its workers (formats/png/encoder.ts; one that cannot start fails the conversion) and, in
+ * deflate TIFF, 33 strips (4 start the workers).
  */
 test('the bin compresses on its worker threads (PNG blocks, deflate TIFF strips): read back, every sample as given', () =>
   withDir(async (dir) => {
