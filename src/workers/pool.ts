@@ -5,9 +5,10 @@
  *
  * A task names a module (by URL) and one of its exported functions (a WorkerTask); each worker
  * imports the module the first time it gets a task from it (host.ts), so the core knows nothing of
- * the formats. Workers start when the work needs them, are unref'd while idle (they never keep the
- * process alive) and stop after IDLE_MS without work. A worker that crashes fails only the tasks
- * it held; the next task starts a fresh one.
+ * the formats. Workers start when the work needs them, or ahead of it (warmUp: a PNG starts its
+ * workers with the image and compresses on its own thread until they are ready), are unref'd while
+ * idle (they never keep the process alive) and stop after IDLE_MS without work. A worker that
+ * crashes fails only the tasks it held; the next task starts a fresh one.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
