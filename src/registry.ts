@@ -70,11 +70,11 @@ export class FormatRegistry {
    */
   async detect(src: ByteSource, options: Options, explicit?: string): Promise<{ decoder: DecoderPlugin; signature?: DecoderPlugin }> {
     if (explicit) return { decoder: this.decoder(explicit) };
-    const sniffed = await this.sniff(src);
+    const head = await src.peek(Math.max(0, ...[...this.decoders.values()].map((d) => d.magicBytes ?? 0)));
+    const sniffed = [...this.decoders.values()].find((d) => d.sniff && d.magicBytes && d.sniff(head));
     for (const d of this.decoders.values())
       if (d.selectedBy?.(options)) return sniffed && sniffed !== d ? { decoder: d, signature: sniffed } : { decoder: d };
     if (sniffed) return { decoder: sniffed };
-    const head = await src.peek(this.magicLength());
     const hex = Buffer.from(head.subarray(0, 8)).toString('hex').replace(/(..)/g, '$1 ').trim();
     throw new RasterError(
       'E_UNKNOWN_FORMAT',
@@ -83,17 +83,6 @@ export class FormatRegistry {
         .join('; ')}. For a headerless dump give its geometry (--width, --height …)`,
       { file: src.name, offset: 0 },
     );
-  }
-
-  /** The decoder whose signature (magic bytes) the input starts with, if any. Reads nothing away. */
-  private async sniff(src: ByteSource): Promise<DecoderPlugin | undefined> {
-    const head = await src.peek(this.magicLength());
-    for (const d of this.decoders.values()) if (d.sniff && d.magicBytes && d.sniff(head)) return d;
-    return undefined;
-  }
-
-  private magicLength(): number {
-    return Math.max(0, ...[...this.decoders.values()].map((d) => d.magicBytes ?? 0));
   }
 
   /**

@@ -105,23 +105,19 @@ export function filterRows(
   for (let r = 0; r < rows; r++) {
     const co = so + r * rowBytes;
     const o = r * (rowBytes + 1);
-    let type: FilterType;
     if (upFirst && sameRow(src, co, p, po, rowBytes)) {
       // Up turns a row equal to the one above (a page's margins) into zeros, the least sum there
       // is, so adaptive filtering would choose it too.
       out[o] = FILTER_UP;
       out.fill(0, o + 1, o + 1 + rowBytes);
       flat++;
-    } else if (adaptive && isFlatRow(src, co, rowBytes, bpp)) {
-      out[o] = FILTER_NONE;
-      out.set(src.subarray(co, co + rowBytes), o + 1);
-      flat++;
-    } else if ((type = adaptive ? k.choose(r, bpp) : mode) === FILTER_NONE) {
-      out[o] = FILTER_NONE;
-      out.set(src.subarray(co, co + rowBytes), o + 1);
     } else {
+      const isFlat = adaptive && isFlatRow(src, co, rowBytes, bpp);
+      if (isFlat) flat++;
+      const type = isFlat ? FILTER_NONE : adaptive ? k.choose(r, bpp) : mode;
       out[o] = type;
-      k.filter(type, r, bpp);
+      if (type === FILTER_NONE) out.set(src.subarray(co, co + rowBytes), o + 1);
+      else k.filter(type, r, bpp);
     }
     p = src;
     po = co;

@@ -93,11 +93,11 @@ export class ParallelDeflate {
     const rowsPerBlock = Math.max(1, Math.min(s.height, Math.floor(s.blockBytes / s.rowBytes)));
     this.keepRows = historyRows(s.rowBytes);
     this.results = new ResultBuffers(deflateBound(rowsPerBlock * (s.rowBytes + 1)));
+    const pool = sharedWorkerPool();
     const small = s.height * s.rowBytes < (s.inlineBelowBytes ?? 0);
-    this.workers = small ? 0 : Math.min(s.workers, sharedWorkerPool().size);
+    this.workers = small ? 0 : Math.min(s.workers, pool.size);
     // Started now, the workers are ready some 50–80 ms later; this thread compresses the blocks
     // until then. A worker that cannot start fails the next block (as it fails a task).
-    const pool = sharedWorkerPool();
     const starts = Array.from({ length: this.workers }, () => pool.warmUp(DEFLATE_TASK, this.workers));
     this.ready = Promise.all(starts).then(
       () => void (this.workersReady = this.workers > 0),

@@ -24,7 +24,6 @@ export type ResultMessage = { id: number; result: unknown } | { id: number; erro
 const port = parentPort;
 if (!port) throw new Error('host.js must run in a worker thread');
 
-
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 port.on('message', async ({ id, module, fn, job }: JobMessage) => {
