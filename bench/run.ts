@@ -14,9 +14,11 @@
  * 600 dpi, 8-bit RGB, as v3 (raw) and v2 (compressed), each converted to uncompressed TIFF, next
  * to node-copy over the v3 file (its size is the decoded size plus headers).
  *
- * Usage: npm run bench [-- --sizes 2000,8000 --only tiff,png --cups-pages 20 --repeat 3 --keep --dir D]
+ * Usage: npm run bench [-- --sizes 2000,8000 --only tiff,png --cups-pages 20 --repeat 3 --keep --dir D
+ *                          --without-extra-ca-certs]
  *   --sizes none / --cups-pages 0 leave a part out; --dir puts the files elsewhere than the
- *   system's temp folder (e.g. /dev/shm, to measure without the disk).
+ *   system's temp folder (e.g. /dev/shm, to measure without the disk); --without-extra-ca-certs
+ *   runs every measured command without NODE_EXTRA_CA_CERTS (see EXTRA_CA_CERTS below).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -51,6 +53,21 @@ const repeat = Math.max(1, Number(arg('repeat') ?? 3));
 const only = arg('only')?.split(',');
 const keep = args.includes('--keep');
 
+/**
+ * NODE_EXTRA_CA_CERTS, when set, makes Node 20 read and parse that certificate file at every
+ * start, before any script runs (seen here: /etc/ssl/certs/ca-certificates.crt, some 140
+ * certificates, 35–40 ms of a 120 ms `node -e ""`). raster2img makes no TLS connection, so it
+ * is a cost of the machine's setup, not of the conversion: the start-up section then also times
+ * Node without it, and --without-extra-ca-certs measures every command (vips's too) without it.
+ */
+const EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+const withoutExtraCaCerts = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+};
+const runEnv = args.includes('--without-extra-ca-certs') ? withoutExtraCaCerts() : process.env;
+
 const INPUTS: Input[] = sizes.map((s) => {
   const [n, b] = s.split('x');
   const side = Number(n);
@@ -76,6 +93,8 @@ interface Timed {
   cmd: string[];
   /** The command's output file, removed before and after each run. */
   out: string;
+  /** Its environment, if not runEnv. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -94,11 +113,11 @@ function timedRounds<K extends string>(cmds: Record<K, Timed>, rounds = repeat):
     const keys = Object.keys(cmds) as K[];
     for (const key of [...keys.slice(round % keys.length), ...keys.slice(0, round % keys.length)]) {
       if (typeof best[key] === 'string') continue; // failed once: not again
-      const { cmd, out } = cmds[key];
+      const { cmd, out, env = runEnv } = cmds[key];
       rmSync(out, { force: true });
       spawnSync('sync');
       const t0 = process.hrtime.bigint();
-      const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', ...cmd], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
       // Wall time to the nanosecond from here (GNU time's %e has 10 ms steps, too coarse for start-up).
       const secs = Number(process.hrtime.bigint() - t0) / 1e9;
       const last = r.stderr.trim().split('\n').pop() ?? '';
@@ -160,10 +179,21 @@ function benchStartup(dir: string): { ours?: number; vips?: number } {
     'node -e ""': { cmd: [process.execPath, '-e', ''], out: none },
     'raster2img --version': { cmd: [process.execPath, CLI, '--version'], out: none },
   };
+  if (EXTRA_CA_CERTS !== undefined && runEnv === process.env) {
+    cmds['node -e "" without NODE_EXTRA_CA_CERTS'] = { cmd: [process.execPath, '-e', ''], out: none, env: withoutExtraCaCerts() };
+    cmds['raster2img --version without it'] = { cmd: [process.execPath, CLI, '--version'], out: none, env: withoutExtraCaCerts() };
+  }
   if (hasVips) cmds['vips --version'] = { cmd: ['vips', '--version'], out: none };
   const runs = timedRounds(cmds, Math.max(repeat, 5));
   console.log('## start-up, before any pixel (fastest of the rounds)');
-  for (const [name, r] of Object.entries(runs)) console.log(`  ${name.padEnd(22)} ${typeof r === 'string' ? r : `${(r.seconds * 1000).toFixed(0)} ms, ${r.rssMB.toFixed(0)} MB RSS`}`);
+  if (EXTRA_CA_CERTS !== undefined) {
+    console.log(
+      runEnv === process.env
+        ? `  NODE_EXTRA_CA_CERTS is set (${EXTRA_CA_CERTS}): Node reads it at every start; the runs below keep it (--without-extra-ca-certs leaves it out)`
+        : `  every command runs without NODE_EXTRA_CA_CERTS (${EXTRA_CA_CERTS}), as asked`,
+    );
+  }
+  for (const [name, r] of Object.entries(runs)) console.log(`  ${name.padEnd(40)} ${typeof r === 'string' ? r : `${(r.seconds * 1000).toFixed(0)} ms, ${r.rssMB.toFixed(0)} MB RSS`}`);
   console.log('');
   const seconds = (r: Run | string | undefined) => (r === undefined || typeof r === 'string' ? undefined : r.seconds);
   const ours = seconds(runs['raster2img --version']);
