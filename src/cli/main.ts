@@ -4,24 +4,17 @@
  * new format brings its flags with it.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Options as YargsOption } from 'yargs';
+// yargs's factory (yargs/yargs), not the 'yargs' entry: that one's ES module build loads some 35
+// modules and builds a singleton parser of process.argv we never use; yargs/yargs is a small
+// wrapper around yargs's CommonJS build, which scripts/bundle-cli.mjs puts into the CLI's file.
+import yargs from 'yargs/yargs';
 import { createRegistry, describe, convert } from '../index.js';
 import { EXIT_CODES, RasterError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
 import { StreamSink } from '../io/byte-sink.js';
 import { flagName } from '../option-values.js';
-
-/**
- * yargs through its CommonJS build, one bundled file: its ES module entry loads some 35 modules,
- * which cost some 10 ms more at every start (10 starts of `--version`: 200 against 189 ms each;
- * of a 2000² RGB conversion to TIFF: 258–286 against 249–277 ms). And its factory (yargs/yargs),
- * not the 'yargs' entry, which also builds a singleton parser of process.argv we never use.
- */
-const require = createRequire(import.meta.url);
-const yargs = require('yargs/yargs') as typeof import('yargs/yargs');
-const { hideBin } = require('yargs/helpers') as typeof import('yargs/helpers');
 
 /** Our package.json's version, found by walking up from this module (dist/src/cli/ in a checkout or install). */
 function packageVersion(): string {
@@ -189,7 +182,7 @@ async function printHelpOrVersion(text: string): Promise<number> {
 
 async function main(): Promise<number> {
   const registry = createRegistry();
-  const args = glueDashValues(hideBin(process.argv));
+  const args = glueDashValues(process.argv.slice(2));
   const parser = buildParser(registry, args);
   refuseAmbiguousFlags(args, parser);
   const argv = await parser.parseAsync();
