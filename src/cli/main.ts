@@ -28,8 +28,6 @@ function packageVersion(): string {
   }
   return 'unknown';
 }
-const VERSION = packageVersion();
-
 
 function buildParser(registry: FormatRegistry, argv: string[]) {
   let y = yargs(argv)
@@ -186,7 +184,7 @@ async function main(): Promise<number> {
   const parser = buildParser(registry, args);
   refuseAmbiguousFlags(args, parser);
   const argv = await parser.parseAsync();
-  if (argv.help || argv.version) return printHelpOrVersion(argv.help ? await parser.getHelp() : VERSION);
+  if (argv.help || argv.version) return printHelpOrVersion(argv.help ? await parser.getHelp() : packageVersion());
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;
