@@ -43,9 +43,15 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // "use strict" first: the modules were ES modules, strict by definition.
+  // "use strict" first: the modules were ES modules, strict by definition. Module URLs are taken
+  // from the bundle's real path: under `node --preserve-symlinks-main`, __dirname is the folder
+  // of the symlink that was run (node_modules/.bin), where neither host.js nor package.json is.
   banner: {
-    js: `"use strict";\nconst __moduleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;`,
+    js: [
+      '"use strict";',
+      "const __bundleDir = require('node:path').dirname(require('node:fs').realpathSync(__filename));",
+      "const __moduleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__bundleDir, rel)).href;",
+    ].join('\n'),
   },
   plugins: [ownImportMetaUrl],
   // Stack traces as the modules would give them (raster2img --debug): class names kept (not

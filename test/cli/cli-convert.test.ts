@@ -25,7 +25,7 @@ const withDir = (f: (dir: string) => Promise<void>) => withTempDir('r2i-e2e-', f
  * starts its workers (formats/png/encoder.ts; one that cannot start fails the conversion) and, in
  * deflate TIFF, 33 strips (4 start the workers).
  */
-test('the bin compresses on its worker threads (PNG blocks, deflate TIFF strips): read back, every sample as given', () =>
+test('the bin compresses on its worker threads (PNG blocks, deflate TIFF strips), also run through a symlink under --preserve-symlinks-main: read back, every sample as given', () =>
   withDir(async (dir) => {
     const side = 2400;
     const pixels = new Uint8Array(side * side * 3);
@@ -44,6 +44,15 @@ test('the bin compresses on its worker threads (PNG blocks, deflate TIFF strips)
     const rgb = Buffer.alloc(pixels.length);
     for (let p = 0; p < side * side; p++) decoded.data.copy(rgb, p * 3, p * 4, p * 4 + 3);
     assert.ok(rgb.equals(Buffer.from(pixels)), 'PNG samples');
+    // Run through a symlink as node_modules/.bin has it, with Node told to keep the link's path:
+    // the workers (and package.json, for --version) are still found beside the real bundle.
+    const link = join(dir, 'raster2img');
+    await symlink(CLI, link);
+    const viaLink = (...args: string[]) => spawnSync(process.execPath, ['--preserve-symlinks-main', link, ...args], { encoding: 'utf8' });
+    assert.equal(viaLink('--version').stdout.trim(), JSON.parse(await readFile('package.json', 'utf8')).version);
+    const linked = viaLink('-i', raw, ...geometry, '-o', join(dir, 'b.png'));
+    assert.equal(linked.status, 0, linked.stderr);
+    assert.ok((await readFile(join(dir, 'b.png'))).equals(await readFile(join(dir, 'a.png'))), 'the same PNG through the link');
   }));
 
 test('--out - writes the same bytes to stdout as to a file (seeking formats are spooled)', () =>
