@@ -35,8 +35,10 @@ export interface PngTuning {
  * (each costs some 11 MB of RSS); 7 is a guess, as only 2 cores were there to measure on.
  * Images under 4 MiB start no worker: this thread is done with them before one could start. On
  * 2 cores a worker costs more than it saves up to some 30 MB (1183² RGB, 4.2 MB: 329 ms against
- * 285 ms without one; 2000²: 30–50 ms more), but it keeps peak RSS flat from 2000² up
- * (parallel-deflate.ts).
+ * 285 ms without one; 2000²: 30–50 ms more, and 50–60 ms once yargs was bundled and start-up
+ * shorter: 345 against 284 ms, 408 against 358 ms with NODE_EXTRA_CA_CERTS set, hyperfine means
+ * of 25, 2026-11-25), but it keeps peak RSS flat from 2000² up (77 against 59 MB at 2000²,
+ * where 20000² takes 85 MB; parallel-deflate.ts).
  * 512 KiB IDAT chunks: few chunk headers, bounded buffering.
  */
 export const DEFAULT_TUNING: PngTuning = {
