@@ -11,7 +11,7 @@
  * they are copied to dist/locales, which is ../locales beside the bundle.
  *
  * Each bundled module keeps its own import.meta.url (the URL of its compiled twin in dist/): the
- * worker pool finds host.js and the task modules by it, and the CLI its package.json and yargs.
+ * worker pool finds host.js and the task modules by it, and the CLI its package.json.
  */
 import { build } from 'esbuild';
 import { cp, readFile } from 'node:fs/promises';
