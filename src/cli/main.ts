@@ -166,25 +166,12 @@ function writeStdout(text: string): Promise<void> {
   return new StreamSink(process.stdout, '-').write(Buffer.from(text));
 }
 
-/** Print the help or the version; a stdout that takes no bytes (closed, full) is an error as for any output. */
-async function printHelpOrVersion(text: string): Promise<number> {
-  try {
-    await writeStdout(text + '\n');
-    return EXIT_CODES.ok;
-  } catch (err) {
-    if (!(err instanceof RasterError)) throw err;
-    process.stderr.write(`raster2img: ${err.message}\n`);
-    return err.exitCode;
-  }
-}
-
 async function main(): Promise<number> {
   const registry = createRegistry();
   const args = glueDashValues(process.argv.slice(2));
   const parser = buildParser(registry, args);
   refuseAmbiguousFlags(args, parser);
   const argv = await parser.parseAsync();
-  if (argv.help || argv.version) return printHelpOrVersion(argv.help ? await parser.getHelp() : packageVersion());
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;
@@ -210,6 +197,11 @@ async function main(): Promise<number> {
 
   const bar = ProgressBar.forStderr(!quiet);
   try {
+    // Written as any output is: a closed or full stdout is E_IO, reported below (exit 4).
+    if (argv.help || argv.version) {
+      await writeStdout(`${argv.help ? await parser.getHelp() : packageVersion()}\n`);
+      return EXIT_CODES.ok;
+    }
     if (argv.info) {
       // Output options mean nothing to --info (describe() refuses them, in a library's words).
       const inputOptions = registry.inputOptions();

@@ -68,7 +68,6 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
   }
 });
 
-
 test("yargs's own messages follow LANG, as yargs's do: its translations come with the bundled bin (dist/locales)", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'de_DE.UTF-8' };
   delete env.LC_ALL;
@@ -78,6 +77,7 @@ test("yargs's own messages follow LANG, as yargs's do: its translations come wit
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^raster2img: Unbekanntes Argument: bogus/);
 });
+
 test('a flag given twice is refused, whatever its spelling; negative values need no "="', () =>
   withTempDir('r2i-cli-', async (dir) => {
     const base = ['-i', STACK, '--range=-1,1'];
