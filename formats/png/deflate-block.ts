@@ -7,6 +7,7 @@
 import { constants, deflateRawSync, type ZlibOptions } from 'node:zlib';
 import { deflateBound } from '../../src/deflate-bound.js';
 import { filterRows, type FilterMode } from './filter.js';
+import { kernels } from './filter-kernels.js';
 
 /** Deflate's window (RFC 1951 §3.2.1): a block can refer back at most this far. */
 const WINDOW = 32 * 1024;
@@ -85,7 +86,9 @@ export function deflateBlock(job: BlockJob): BlockResult {
   const length = rows * (rb + 1);
   // The dictionary first: filterRows reuses the memory its result is in.
   const dictionary = above > 0 ? dictionaryOf(job) : undefined;
-  const { bytes: filtered, flat: flatRows, adler } = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter);
+  const { bytes: filtered, flat: flatRows } = filterRows(job.rows, 0, rows, rb, prev, job.bpp, job.filter);
+  // Of this block's filtered bytes only: the dictionary's were summed by the block before.
+  const adler = kernels().adler32(filtered);
   const options: ZlibOptions = {
     level: job.level,
     finishFlush: job.final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,

@@ -2,7 +2,7 @@
  * PNG scanline filtering (PNG §9, filter method 0): each row is written as one filter-type byte
  * followed by the row's bytes minus a prediction from the pixel to the left (a), the pixel above
  * (b) and the pixel above-left (c), all taken `bpp` bytes apart. Here: which filter each row gets;
- * the filters, the heuristic's sums and Adler-32 run in WebAssembly (filter-kernels.ts).
+ * the filters and the heuristic's sums run in WebAssembly (filter-kernels.ts).
  */
 import { kernels } from './filter-kernels.js';
 
@@ -74,8 +74,6 @@ export interface FilteredRows {
   bytes: Uint8Array;
   /** How many rows were equal to the one above or flat. */
   flat: number;
-  /** Adler-32 of bytes alone (RFC 1950 §8.2), for the zlib stream's trailer. */
-  adler: number;
 }
 
 /**
@@ -122,7 +120,7 @@ export function filterRows(
     p = src;
     po = co;
   }
-  return { bytes: out, flat, adler: k.adler32(out) };
+  return { bytes: out, flat };
 }
 
 /** a[ao…ao+n) equals b[bo…bo+n), by memcmp. */

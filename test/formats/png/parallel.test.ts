@@ -13,6 +13,7 @@ import { adler32Combine } from '../../../formats/png/adler32.js';
 import { makePngEncoder } from '../../../formats/png/index.js';
 import { ParallelDeflate } from '../../../formats/png/parallel-deflate.js';
 import { FILTER_NONE, filterRows, isFlatRow } from '../../../formats/png/filter.js';
+import { kernels } from '../../../formats/png/filter-kernels.js';
 import { RasterError } from '../../../src/errors.js';
 import { ByteSink } from '../../../src/io/byte-sink.js';
 import { rowBytes, type PixelLayout } from '../../../src/model.js';
@@ -40,12 +41,12 @@ function texturedRgb(width: number, height: number): { layout: PixelLayout; pixe
 }
 
 /**
- * The Adler-32 that filterRows gives (the WebAssembly kernel's) for data as one row under filter
- * None, and the bytes it summed: the filter type byte 0, then data.
+ * The Adler-32 that deflateBlock takes (the WebAssembly kernel's) of data filtered as one row
+ * under filter None, and the bytes it summed: the filter type byte 0, then data.
  */
 function kernelAdler(data: Uint8Array): { adler: number; summed: Uint8Array } {
-  const { bytes, adler } = filterRows(data, 0, 1, data.length, new Uint8Array(data.length), 1, FILTER_NONE);
-  return { adler, summed: bytes.slice() };
+  const { bytes } = filterRows(data, 0, 1, data.length, new Uint8Array(data.length), 1, FILTER_NONE);
+  return { adler: kernels().adler32(bytes), summed: bytes.slice() };
 }
 
 test('Adler-32 matches zlib, and combining block checksums gives the checksum of the whole', () => {
