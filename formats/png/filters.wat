@@ -74,14 +74,18 @@
   ;; The heuristic of PNG §12.8, as libpng applies it: the filter type whose filtered bytes, read
   ;; as signed, have the smallest sum of absolute values; ties go to the lower type. Every byte of
   ;; the row counts. Lanes before $bpp take a = c = 0 (their true left neighbours), lanes past n
-  ;; count nothing. The sums are carried into 64 bits every 64 KiB, before a 32-bit lane could
-  ;; overflow.
+  ;; count nothing; as $bpp is at most 16, the first step is the only one with lanes before $bpp,
+  ;; and the last the only one with lanes past n, so the two masks are made there only. The sums
+  ;; are carried into 64 bits every 64 KiB, before a 32-bit lane could overflow.
   (func (export "choose") (param $cur i32) (param $prev i32) (param $n i32) (param $bpp i32) (result i32)
     (local $i i32) (local $chunkEnd i32)
     (local $x v128) (local $a v128) (local $b v128) (local $c v128) (local $keep v128) (local $head v128)
     (local $vNone v128) (local $vSub v128) (local $vUp v128) (local $vAvg v128) (local $vPaeth v128)
     (local $sNone i64) (local $sSub i64) (local $sUp i64) (local $sAvg i64) (local $sPaeth i64)
     (local $best i32) (local $min i64)
+    ;; head: lanes k < bpp, for the first step; zero after it.
+    (local.set $head (call $lanesBelow (local.get $bpp)))
+    (local.set $keep (v128.const i64x2 -1 -1))
     (block $rowDone (loop $chunk
       (br_if $rowDone (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $chunkEnd (i32.add (local.get $i) (i32.const 65536)))
@@ -93,9 +97,9 @@
       (block $chunkDone (loop $next
         (br_if $chunkDone (i32.ge_u (local.get $i) (local.get $n)))
         (br_if $chunkDone (i32.ge_u (local.get $i) (local.get $chunkEnd)))
-        ;; keep: lanes i + k < n; head: lanes i + k < bpp.
-        (local.set $keep (i8x16.gt_s (i8x16.splat (call $clamp16 (i32.sub (local.get $n) (local.get $i)))) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
-        (local.set $head (i8x16.gt_s (i8x16.splat (call $clamp16 (i32.sub (local.get $bpp) (local.get $i)))) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
+        ;; keep: lanes i + k < n (all of them but in the last step).
+        (if (i32.lt_u (i32.sub (local.get $n) (local.get $i)) (i32.const 16))
+          (then (local.set $keep (call $lanesBelow (i32.sub (local.get $n) (local.get $i))))))
         (local.set $x (v128.load (i32.add (local.get $cur) (local.get $i))))
         (local.set $a (v128.andnot (v128.load (i32.sub (i32.add (local.get $cur) (local.get $i)) (local.get $bpp))) (local.get $head)))
         (local.set $b (v128.load (i32.add (local.get $prev) (local.get $i))))
@@ -111,6 +115,7 @@
         (local.set $vPaeth (i32x4.add (local.get $vPaeth) (call $absSum
           (i8x16.sub (local.get $x) (call $paethPredict (local.get $a) (local.get $b) (local.get $c)))
           (local.get $keep))))
+        (local.set $head (v128.const i64x2 0 0))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next)))
       (local.set $sNone (i64.add (local.get $sNone) (call $lanes (local.get $vNone))))
@@ -127,11 +132,9 @@
     (if (i64.lt_u (local.get $sPaeth) (local.get $min)) (then (local.set $best (i32.const 4))))
     (local.get $best))
 
-  ;; max(0, min(16, v)): how many lanes of a step a count covers.
-  (func $clamp16 (param $v i32) (result i32)
-    (select (i32.const 0)
-      (select (i32.const 16) (local.get $v) (i32.gt_s (local.get $v) (i32.const 16)))
-      (i32.lt_s (local.get $v) (i32.const 0))))
+  ;; A byte mask of the lanes k < v, for 0 ≤ v ≤ 16.
+  (func $lanesBelow (param $v i32) (result v128)
+    (i8x16.gt_s (i8x16.splat (local.get $v)) (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)))
 
   ;; |v| of each byte read as signed (|−128| = 128), summed into four 32-bit lanes; lanes outside
   ;; $keep count 0.
