@@ -7,15 +7,14 @@
  * The library (`import … from 'raster2img'`) stays the compiled ES modules, and so do the worker
  * threads (src/workers/host.js and the task modules).
  *
- * yargs reads its message translations from ../locales beside its own file (y18n, by LANG):
- * they are copied to dist/locales, which is ../locales beside the bundle.
+ * The CLI keeps yargs's messages in English (main.ts, detectLocale), so yargs's translations
+ * (its locales folder, which y18n would look for beside the bundle) are not needed.
  *
  * Each bundled module keeps its own import.meta.url (the URL of its compiled twin in dist/): the
  * worker pool finds host.js and the task modules by it, and the CLI its package.json.
  */
 import { build } from 'esbuild';
-import { cp, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,7 +59,3 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-
-// yargs's y18n looks for resolve(__dirname, '../locales'); __dirname is dist/bin in the bundle.
-const yargsDir = dirname(createRequire(import.meta.url).resolve('yargs/package.json'));
-await cp(resolve(yargsDir, 'locales'), resolve(root, 'dist/locales'), { recursive: true });

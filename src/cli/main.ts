@@ -31,6 +31,10 @@ function packageVersion(): string {
 
 function buildParser(registry: FormatRegistry, argv: string[]) {
   let y = yargs(argv)
+    // English throughout, like every message and help text of ours: with yargs's translations
+    // picked by LANG, a German user read "Unbekanntes Argument: bogus (raster2img --help lists the
+    // options)" and a help page of English lines ending in "[Zahl]".
+    .detectLocale(false)
     .version(false) // ours, below
     .help(false)
     .scriptName('raster2img')

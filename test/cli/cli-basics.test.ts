@@ -68,14 +68,18 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
   }
 });
 
-test("yargs's own messages follow LANG, as yargs's do: its translations come with the bundled bin (dist/locales)", async () => {
+test("yargs's messages and help labels are English whatever LANG says, like the rest of the CLI's", async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'de_DE.UTF-8' };
   delete env.LC_ALL;
   delete env.LC_MESSAGES;
   delete env.LANGUAGE;
   const r = await runCli(['--in', 'x', '--out', 'y.tif', '--bogus'], { env });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^raster2img: Unbekanntes Argument: bogus/);
+  assert.match(r.stderr, /^raster2img: Unknown argument: bogus \(raster2img --help lists the options\)\n$/);
+  const help = await runCli(['--help'], { env });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout.toString(), /--page +convert only page N \(1-based\) +\[number\]/);
+  assert.match(help.stdout.toString(), /\[choices: "little", "big"\]/);
 });
 
 test('a flag given twice is refused, whatever its spelling; negative values need no "="', () =>
