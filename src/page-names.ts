@@ -11,5 +11,8 @@ export function isPagePattern(output: string): boolean {
 
 /** The name of page `page` (1-based): each %d replaced by its number, each %% by %. */
 export function pageFileName(pattern: string, page: number): string {
-  return pattern.replace(PAGE_TOKENS, (m, width: string | undefined) => (m === '%%' ? '%' : String(page).padStart(Number(width || '0'), '0')));
+  return pattern.replace(PAGE_TOKENS, (m, width: string) =>
+    // As printf: %3d pads with spaces, %03d with zeros.
+    m === '%%' ? '%' : String(page).padStart(Number(width), width.startsWith('0') ? '0' : ' '),
+  );
 }
