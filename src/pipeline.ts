@@ -107,10 +107,16 @@ export interface OpenedInput<D extends DecodedInput = DecodedInput> {
 
 /**
  * Open an input and pick its decoder (explicit `from`, then options such as raw geometry, then
- * magic bytes).
+ * magic bytes). `damaged`: what to do with damage the decoder found from the headers alone
+ * (DecodedInput.damage): fail with it now, or leave it to pages() for a description.
  * @throws RasterError E_IO, E_UNKNOWN_FORMAT, or the decoder's header errors.
  */
-export async function openInput(registry: FormatRegistry, input: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
+export async function openInput(
+  registry: FormatRegistry,
+  input: InputSpec,
+  options: OpenOptions = {},
+  damaged: 'fail' | 'describe' = 'fail',
+): Promise<OpenedInput> {
   let source: ByteSource;
   if (typeof input === 'string') {
     source = input === '-' ? ByteSource.fromStream(options.stdin ?? process.stdin, '-') : await ByteSource.openFile(input);
@@ -131,6 +137,7 @@ export async function openInput(registry: FormatRegistry, input: InputSpec, opti
     const { decoder, signature } = await registry.detect(source, options, options.from);
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
+    if (decoded.damage && damaged === 'fail') throw decoded.damage;
     return { source, decoder, ...(signature ? { overriddenSignature: signature } : {}), decoded, close };
   } catch (err) {
     await close();
@@ -155,7 +162,7 @@ export type DescribeOptions = DescribeCoreOptions & Options;
 export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
   const wanted = options.page;
   checkPageOption(wanted);
-  const opened = await openInput(registry, input, options);
+  const opened = await openInput(registry, input, options, 'describe');
   const pages: Record<string, unknown>[] = [];
   let error: RasterError | undefined;
   let n = 0;

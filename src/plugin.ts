@@ -5,6 +5,7 @@
  * into bytes on a ByteSink. Rows are pulled by the pipeline in bands whose size it chooses, so
  * neither side ever holds a whole image.
  */
+import type { RasterError } from './errors.js';
 import type { ByteSource } from './io/byte-source.js';
 import type { ByteSink } from './io/byte-sink.js';
 import type { PageInfo, PixelLayout } from './model.js';
@@ -65,6 +66,13 @@ export interface DecodedInput {
    * that a single-image output refuses a multi-page input before writing anything (stdout!).
    */
   readonly pageCount?: number;
+  /**
+   * A fault found from the headers alone, before any page is read: an .npy file shorter than its
+   * shape says. Opening the input for a conversion (or the library's openInput) fails with it at
+   * once, so nothing is written; describing it lists the pages its header gives up to the first
+   * damaged one, where pages() then throws it, as a stream's damage is found.
+   */
+  readonly damage?: RasterError;
   /**
    * Pages in order. A page must be read to its end (or abandoned by asking for the next page,
    * which skips its remaining rows) before the next one is yielded.

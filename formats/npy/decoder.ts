@@ -25,9 +25,11 @@ interface ElementRows {
 
 /**
  * Open a .npy input positioned at its first byte.
+ * When the input size is known and shorter than the data the header announces, the E_TRUNCATED
+ * error is the input's `damage`: pages() yields the pages up to the first one it cuts short, then
+ * throws it.
  * @throws RasterError from readNpyHeader; E_UNSUPPORTED (field `shape`) for shapes that are not
- *   images; E_LIMIT when a side, a row or the data is beyond what can be addressed; E_TRUNCATED
- *   when the input size is known and shorter than the data the header announces.
+ *   images; E_LIMIT when a side, a row or the data is beyond what can be addressed.
  */
 export async function openNpy(src: ByteSource): Promise<DecodedInput> {
   const h = await readNpyHeader(src);
@@ -64,18 +66,31 @@ export async function openNpy(src: ByteSource): Promise<DecodedInput> {
     interpretation: g.interpretation,
   };
   const notices: string[] = [];
+  let damage: Damage | undefined;
   if (src.size !== undefined) {
-    checkDataSize(src, h, dataBytes);
-    const extra = src.size - h.dataOffset - dataBytes;
+    const have = src.size - h.dataOffset;
+    if (have < dataBytes) {
+      // A C-ordered array loses its last pages; a Fortran-ordered one, whose page index varies
+      // fastest, loses the end of every page.
+      const page = h.fortranOrder ? 1 : Math.floor(have / (dataBytes / g.pages)) + 1;
+      damage = { error: truncated(src, h, dataBytes, have, page), page };
+    }
     // numpy.load reads prod(shape)·itemsize bytes and ignores the rest (format.py read_array).
-    if (extra > 0) notices.push(`${extra} bytes after the array data ignored, as numpy.load does`);
+    if (have > dataBytes) notices.push(`${have - dataBytes} bytes after the array data ignored, as numpy.load does`);
   }
   return {
     format: 'npy',
     header,
     pageCount: g.pages,
-    pages: () => pagesOf(src, h, g, layout, header, notices, dataBytes),
+    ...(damage ? { damage: damage.error } : {}),
+    pages: () => pagesOf(src, h, g, layout, header, notices, dataBytes, damage),
   };
+}
+
+/** The input's damage (openNpy) and the first page (1-based) it cuts short. */
+interface Damage {
+  error: RasterError;
+  page: number;
 }
 
 function geometryOf(h: NpyHeader, src: ByteSource): NpyGeometry {
@@ -96,17 +111,18 @@ function checkedDataBytes(h: NpyHeader, src: ByteSource): number {
   return Number(bytes);
 }
 
-/** @throws RasterError E_TRUNCATED when the (known) input size is shorter than the data. */
-function checkDataSize(src: ByteSource, h: NpyHeader, dataBytes: number): void {
-  const have = src.size! - h.dataOffset;
-  if (have < dataBytes) {
-    const what = `shape (${h.shape.join(', ')}) of ${h.dtype.descr}`;
-    throw src.fail('E_TRUNCATED', `input ends inside the array data: ${what} needs ${dataBytes} bytes after the header, the input has ${have}`, {
-      offset: src.size!,
-      expected: dataBytes,
-      actual: have,
-    });
-  }
+/**
+ * The error of an input whose data is `have` bytes where the header announces `dataBytes`; `page`:
+ * the first page it cuts short, when known.
+ */
+function truncated(src: ByteSource, h: NpyHeader, dataBytes: number, have: number, page?: number): RasterError {
+  const what = `shape (${h.shape.join(', ')}) of ${h.dtype.descr}`;
+  return src.fail('E_TRUNCATED', `input ends inside the array data: ${what} needs ${dataBytes} bytes after the header, the input has ${have}`, {
+    ...(page === undefined ? {} : { page }),
+    offset: h.dataOffset + have,
+    expected: dataBytes,
+    actual: have,
+  });
 }
 
 async function* pagesOf(
@@ -117,13 +133,15 @@ async function* pagesOf(
   header: Record<string, unknown>,
   notices: string[],
   dataBytes: number,
+  damage: Damage | undefined,
 ): AsyncGenerator<PageReader> {
   // Fortran order: the gather, made on the first row asked for (stdin is spooled to a temp file then).
   let gather: FortranGather | undefined;
   const fortranGather = async (): Promise<FortranGather> => {
     if (gather) return gather;
     await src.toSeekable();
-    checkDataSize(src, h, dataBytes);
+    const have = src.size! - h.dataOffset;
+    if (have < dataBytes) throw truncated(src, h, dataBytes, have);
     const array = { dataOffset: h.dataOffset, pages: g.pages, height: g.height, width: g.width, channels: g.channels, itemSize: h.dtype.itemSize };
     return (gather = new FortranGather(src, array));
   };
@@ -142,8 +160,12 @@ async function* pagesOf(
       ? new FortranPageRows(fortranGather, n, g.height)
       : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
     yield new NpyPage(info, rows, boolScratch);
+    if (damage && n + 1 >= damage.page) throw damage.error;
     await rows.skipRest();
   }
+  // Fortran pages read nothing unless rows are asked for (--info asks none): read a stream's data
+  // through, so that a short one is found, as a C-ordered one's is by skipRest.
+  if (h.fortranOrder && !gather) await src.skip(dataBytes, 'the array data');
 }
 
 /** Rows of page `page` of a Fortran array, in order. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { CLI, runCli } from '../helpers/cli.js';
+import { headerDict, npyPreamble } from '../formats/npy/npy-files.js';
 
 // Tests run from the repository root (npm test).
 const NPY = join(process.cwd(), 'samples', 'npy', 'gray-u1-48x64.npy');
@@ -219,3 +220,31 @@ test('--info on a damaged job prints what it could read, then the error (exit 2)
   assert.equal(past.code, 1);
   assert.match(past.stderr, /--page 3 asked for, but the input has 2 pages/);
 });
+
+test('--info on an .npy file cut short describes its pages up to the cut, as from stdin; converting it writes nothing', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    // Three 2×5 pages with 23 of their 30 bytes: page 3 is cut.
+    const npy = Buffer.concat([npyPreamble(headerDict('|u1', false, [3, 2, 5]), 1), Buffer.alloc(23, 1)]);
+    const cut = join(dir, 'cut.npy');
+    await writeFile(cut, npy);
+    for (const args of [['--in', cut], ['--in', '-']]) {
+      const r = await runCli([...args, '--info'], { input: npy });
+      assert.equal(r.code, 2, r.stderr);
+      const doc = JSON.parse(r.stdout.toString()) as { header: { shape: number[] }; pages: { page: number }[]; error: { code: string; page: number; offset: number } };
+      assert.deepEqual(doc.header.shape, [3, 2, 5]);
+      assert.deepEqual(doc.pages.map((p) => p.page), [1, 2, 3], args[1]);
+      assert.equal(doc.error.code, 'E_TRUNCATED');
+      assert.equal(doc.error.page, 3);
+      assert.equal(doc.error.offset, npy.length);
+    }
+    const out = join(dir, 'cut.tif');
+    const r = await runCli(['--in', cut, '--out', out]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^raster2img: .*cut\.npy: page 3: byte \d+: input ends inside the array data: shape \(3, 2, 5\) of \|u1 needs 30 bytes after the header, the input has 23\n$/);
+    assert.deepEqual(await readdir(dir), ['cut.npy'], 'no output, no temp file');
+    // Fortran order: every page loses its end; from stdin the cut is found after the last page.
+    const fortran = Buffer.concat([npyPreamble(headerDict('|u1', true, [3, 2, 5]), 1), Buffer.alloc(23, 1)]);
+    const f = await runCli(['--in', '-', '--info'], { input: fortran });
+    assert.equal(f.code, 2, f.stderr);
+    assert.equal((JSON.parse(f.stdout.toString()) as { error: { code: string } }).error.code, 'E_TRUNCATED');
+  }));

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { endianness } from 'node:os';
 import { Readable } from 'node:stream';
+import { RasterError } from '../../../src/errors.js';
 import { ByteSource } from '../../../src/io/byte-source.js';
 import { npyDecoder } from '../../../formats/npy/index.js';
 import { MAX_HEADER_BYTES } from '../../../formats/npy/header.js';
@@ -163,17 +164,37 @@ test('deeply nested and garbage headers fail fast at their offset', async () => 
   await failsAt(`{'descr': '|u1, 'fortran_order': False, 'shape': (2, 2), }`, 'E_BAD_HEADER', 'header', `fortran_order'`);
 });
 
-test('data shorter than the shape says: E_TRUNCATED with expected and actual bytes, up front for a file', async () => {
+test('data shorter than the shape says: E_TRUNCATED with expected and actual bytes, found up front for a file', async () => {
   const text = headerDict('<u2', false, [3, 4]);
   const pre = npyPreamble(text, 1);
-  const e = await rejectsWith(open(Buffer.concat([pre, Buffer.alloc(23)])), 'E_TRUNCATED');
+  const e = (await open(Buffer.concat([pre, Buffer.alloc(23)]))).damage;
+  assert.ok(e instanceof RasterError && e.code === 'E_TRUNCATED', String(e));
   assert.equal(e.expected, 24);
   assert.equal(e.actual, 23);
   assert.equal(e.offset, pre.length + 23);
+  assert.equal(e.page, 1);
   // A shape far beyond the data is the same error, not an allocation.
   const hugeShape = npyPreamble(headerDict('|u1', false, [100000, 100000, 3]), 1);
-  const huge = await rejectsWith(open(Buffer.concat([hugeShape, Buffer.alloc(10)])), 'E_TRUNCATED');
-  assert.equal(huge.expected, 3e10);
+  const huge = (await open(Buffer.concat([hugeShape, Buffer.alloc(10)]))).damage;
+  assert.equal(huge?.expected, 3e10);
+});
+
+test('a file cut short yields the pages up to the first one it cuts, then its damage (C order: that page; Fortran: page 1)', async () => {
+  // Three 2×5 pages with 23 of their 30 bytes: page 3 is cut.
+  for (const [fortran, yielded] of [[false, 3], [true, 1]] as const) {
+    const pre = npyPreamble(headerDict('|u1', fortran, [3, 2, 5]), 1);
+    const decoded = await open(Buffer.concat([pre, Buffer.alloc(23, 1)]));
+    assert.equal(decoded.damage?.page, yielded);
+    let seen = 0;
+    const e = await rejectsWith(
+      (async () => {
+        for await (const _ of decoded.pages()) seen++;
+      })(),
+      'E_TRUNCATED',
+    );
+    assert.equal(e, decoded.damage);
+    assert.equal(seen, yielded, `fortran_order ${fortran}`);
+  }
 });
 
 test('data shorter than the shape on a stream: E_TRUNCATED at the byte where the input ends', async () => {
