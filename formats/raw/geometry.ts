@@ -132,6 +132,14 @@ export function pageSpan(g: RawGeometry, height: number): number {
   return g.planar ? g.stored.stored * g.stride * height : g.stride * height;
 }
 
+/**
+ * Bytes the input may lack at its end: the padding of the last row, which a dump often leaves off
+ * (interleaved rows only; planes are read by position).
+ */
+export function lastRowSlack(g: RawGeometry): number {
+  return g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
+}
+
 /** The output layout of one page. */
 export function layoutOf(g: RawGeometry, height: number): PixelLayout {
   return {
@@ -158,8 +166,8 @@ export function countPages(g: RawGeometry, height: number, size: number | undefi
   const page = `${g.width}×${height} ${g.stored.name} ${g.bits === 32 ? '32-bit float' : `${g.bits}-bit`}${g.planar ? ' planar' : ''}, ${g.stride} bytes per ${g.planar ? 'plane row' : 'row'}`;
   if (data >= span && data % span === 0) return data / span;
   // A last row without its padding is still a complete image.
-  const lastRowSlack = g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
-  if (lastRowSlack > 0 && (data + lastRowSlack) % span === 0 && data + lastRowSlack >= span) return (data + lastRowSlack) / span;
+  const slack = lastRowSlack(g);
+  if (slack > 0 && (data + slack) % span === 0 && data + slack >= span) return (data + slack) / span;
   const hints = fitHints(g, height, data, size);
   const detail =
     data < 0

@@ -266,27 +266,30 @@ export class ByteSource {
 
   /** Skip n bytes. @throws RasterError E_TRUNCATED */
   async skip(n: number, what: string): Promise<void> {
+    const got = await this.skipUpTo(n);
+    if (got < n) throw this.fail('E_TRUNCATED', `input ends inside ${what}: needed ${n} bytes, got ${got}`, { expected: n, actual: got });
+  }
+
+  /** Skip n bytes, or as many as there are before the end of the input; returns how many. */
+  async skipUpTo(n: number): Promise<number> {
     const inBuf = Math.min(this.buffered(), n);
     this.position += inBuf;
     let rest = n - inBuf;
-    if (rest === 0) return;
+    if (rest === 0) return n;
     if (this.backend.seekable && this.size !== undefined) {
-      if (this.position + rest > this.size) {
-        const got = this.size - this.position;
-        this.position = this.size;
-        throw this.fail('E_TRUNCATED', `input ends inside ${what}: needed ${n} bytes, got ${n - rest + got}`);
-      }
-      this.position += rest;
+      const step = Math.max(0, Math.min(rest, this.size - this.position));
+      this.position += step;
       this.bufStart = this.position;
       this.bufLen = 0;
-      return;
+      return n - rest + step;
     }
     const scratch = new Uint8Array(Math.min(rest, CHUNK));
     while (rest > 0) {
       const got = await this.readInto(scratch, 0, Math.min(rest, scratch.length));
-      if (got === 0) throw this.fail('E_TRUNCATED', `input ends inside ${what}: ${rest} bytes short`);
+      if (got === 0) break;
       rest -= got;
     }
+    return n - rest;
   }
 
   /**

@@ -95,7 +95,8 @@ export class RawRowReader {
       // buffer is sized by the stride (an option or header field).
       for (let i = 0; i < n; i++) {
         await this.src.readExactInto(dst, i * t.rowBytes, t.rowBytes, this.what);
-        await this.src.skip(t.stride - t.rowBytes, 'row padding');
+        if (this.row + i + 1 === t.height) await this.skipLastPadding();
+        else await this.src.skip(t.stride - t.rowBytes, 'row padding');
       }
     } else {
       // Padded rows: read whole strided rows in chunks, keep the useful part of each.
@@ -103,17 +104,27 @@ export class RawRowReader {
       for (let done = 0; done < n; ) {
         const k = Math.min(perChunk, n - done);
         const last = this.row + done + k === t.height;
-        // The last row of the block need not carry its padding in a truncated-at-end file.
+        // The last row's padding is skipped apart, as the input may end without it.
         const want = k * t.stride - (last ? t.stride - t.rowBytes : 0);
         const s = this.scratchFor(Math.min(perChunk, n) * t.stride);
         await this.src.readExactInto(s, 0, want, this.what);
         for (let i = 0; i < k; i++) dst.set(s.subarray(i * t.stride, i * t.stride + t.rowBytes), (done + i) * t.rowBytes);
-        if (last) await this.src.skip(t.stride - t.rowBytes, 'row padding');
+        if (last) await this.skipLastPadding();
         done += k;
       }
     }
     this.row += n;
     return n;
+  }
+
+  /**
+   * Skip the padding after the block's last row, or what there is of it: a dump's last row often
+   * stops at its last pixel, and the raw decoder's size check accepts that (formats/raw/geometry.ts,
+   * countPages). Where the input ends inside it and yet another page was expected, that page's
+   * first read finds the end.
+   */
+  private async skipLastPadding(): Promise<void> {
+    await this.src.skipUpTo(this.tile.stride - this.tile.rowBytes);
   }
 
   private async readPlanar(dst: Uint8Array, n: number, p: NonNullable<RawTile['planes']>): Promise<void> {
@@ -153,7 +164,10 @@ export class RawRowReader {
     if (this.row >= this.tile.height) return;
     const t = this.tile;
     if (t.planes) this.src.seek(this.base + this.blockBytes, this.what);
-    else await this.src.skip((t.height - this.row) * t.stride, this.what);
+    else {
+      await this.src.skip((t.height - this.row) * t.stride - (t.stride - t.rowBytes), this.what);
+      await this.skipLastPadding();
+    }
     this.row = t.height;
   }
 }

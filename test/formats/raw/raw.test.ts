@@ -147,6 +147,36 @@ test('raw: rows padded past the 4 MiB scratch (--stride > 4 MiB) decode sample-e
   });
 });
 
+test("raw: the last row may lack its padding, as dumps often end at their last pixel (with or without --height, file or stream)", async () => {
+  // Strides below and above the 4 MiB scratch of RawRowReader (which reads such rows one by one).
+  for (const [width, stride, height, pages] of [
+    [4, 16, 3, 1],
+    [4, 16, 3, 2],
+    [5, 5 * 1024 * 1024, 2, 1],
+  ] as const) {
+    const rowBytes = width * 3;
+    const pixels = pseudoRandomBytes(pages * height * rowBytes, width + stride);
+    const file = new Uint8Array(pages * height * stride - (stride - rowBytes));
+    for (let r = 0; r < pages * height; r++) file.set(pixels.subarray(r * rowBytes, (r + 1) * rowBytes), r * stride);
+    const expected = Array.from({ length: pages }, (_, p) => Buffer.from(pixels.subarray(p * height * rowBytes, (p + 1) * height * rowBytes)));
+    for (const fromStream of [false, true])
+      for (const givenHeight of fromStream ? [true] : [true, false]) {
+        if (!givenHeight && pages > 1) continue; // without --height a file is one page
+        const options: Options = { width, layout: 'rgb', stride, ...(givenHeight ? { height } : {}) };
+        const src = fromStream ? ByteSource.fromStream(chunkedStream(file, [7, 65536])) : ByteSource.fromBytes(file);
+        const got = await decodeAll(src, options, 2);
+        assert.deepEqual(got.pages, expected, `stride ${stride}, ${pages} pages, stream ${fromStream}, --height ${givenHeight}`);
+      }
+  }
+  // Padding missing inside the file is still an error: the last row of page 1 without it.
+  const cut = new Uint8Array(16 * 2 + 12 + 16 * 2 + 12);
+  await assert.rejects(decodeAll(ByteSource.fromBytes(cut), { width: 4, height: 3, layout: 'rgb', stride: 16 }), (e: unknown) => {
+    assert.ok(e instanceof RasterError, String(e));
+    assert.equal(e.code, 'E_SIZE_MISMATCH');
+    return true;
+  });
+});
+
 test('raw: 1-bit packed rows keep their padding bits out of the next row', async () => {
   // width 10: 2 bytes per row; rows 0b1111111111000000, 0b0000000001000000
   const file = Uint8Array.from([0xff, 0xc0, 0x00, 0x40]);
