@@ -62,6 +62,10 @@ export interface RawGeometry {
   stride: number;
   planar: boolean;
   minIsWhite: boolean;
+  /** The samples per pixel came from --layout (not --channels or the default): hints name a layout. */
+  layoutGiven: boolean;
+  /** --stride was given: hints that would change the row size are not offered. */
+  strideGiven: boolean;
 }
 
 function bad(field: string, message: string): RasterError {
@@ -124,6 +128,8 @@ export function parseGeometry(o: Options): RawGeometry {
     stride,
     planar,
     minIsWhite,
+    layoutGiven: layoutName !== undefined,
+    strideGiven: o['stride'] !== undefined,
   };
 }
 
@@ -168,7 +174,7 @@ export function countPages(g: RawGeometry, height: number, size: number | undefi
   // A last row without its padding is still a complete image.
   const slack = lastRowSlack(g);
   if (slack > 0 && (data + slack) % span === 0 && data + slack >= span) return (data + slack) / span;
-  const hints = fitHints(g, height, data, size);
+  const hints = fitHints(g, height, data, size).map((h) => h.text);
   const detail =
     data < 0
       ? `the input is ${size} bytes, less than the --offset of ${g.offset}`
@@ -182,25 +188,40 @@ function failSize(detail: string, file: string, expected: number, actual: number
   throw new RasterError('E_SIZE_MISMATCH', detail, { file, format: 'raw', expected, actual });
 }
 
-/** Geometries the actual data size would fit, changing one thing at a time. */
-function fitHints(g: RawGeometry, height: number, data: number, size: number): string[] {
-  const hints: string[] = [];
+/** One change of the options that the actual size would fit: how to say it, and the change. */
+export interface SizeHint {
+  text: string;
+  change: Options;
+}
+
+/**
+ * Geometries the actual size would fit, changing one option at a time; each is one the options
+ * accept (test/formats/raw/raw.test.ts applies them). `data`: the bytes after the offset.
+ */
+export function fitHints(g: RawGeometry, height: number, data: number, size: number): SizeHint[] {
+  const hints: SizeHint[] = [];
   const span = pageSpan(g, height);
   const perRow = pageSpan(g, 1);
-  if (data > 0 && data % perRow === 0 && data / perRow !== height) hints.push(`--height ${data / perRow}`);
-  const header = size - span;
-  if (header > 0 && header !== g.offset) hints.push(`--offset ${header} (a ${header}-byte header)`);
+  if (data > 0 && data % perRow === 0 && data / perRow !== height) hints.push({ text: `--height ${data / perRow}`, change: { height: data / perRow } });
+  // A header before whole pages (the bytes beyond them), or a smaller one before one page.
+  const offset = data > span ? g.offset + (data % span) : size - span;
+  if (offset >= 0 && offset !== g.offset)
+    hints.push({ text: `--offset ${offset} (${offset === 0 ? 'no header' : `a ${offset}-byte header`})`, change: { offset } });
   const bytesPerSample = g.bits / 8;
-  if (!g.planar && g.stride === Math.ceil((g.width * g.stored.stored * g.bits) / 8) && g.bits >= 8) {
+  if (!g.planar && !g.strideGiven && g.bits >= 8 && data > 0) {
     const w = data / (height * g.stored.stored * bytesPerSample);
-    if (Number.isInteger(w) && w !== g.width) hints.push(`--width ${w}`);
+    if (Number.isInteger(w) && w !== g.width) hints.push({ text: `--width ${w}`, change: { width: w } });
     for (const c of [1, 2, 3, 4]) {
-      if (c === g.stored.stored) continue;
-      if (data === g.width * height * c * bytesPerSample) hints.push(`${c} channel${c === 1 ? '' : 's'} (--channels ${c})`);
+      if (c === g.stored.stored || data !== g.width * height * c * bytesPerSample) continue;
+      const channels = `${c} channel${c === 1 ? '' : 's'}`;
+      hints.push(
+        g.layoutGiven ? { text: `--layout ${BY_CHANNELS[c - 1]} (${channels})`, change: { layout: BY_CHANNELS[c - 1] } } : { text: `${channels} (--channels ${c})`, change: { channels: c } },
+      );
     }
     for (const b of [8, 16, 32]) {
-      if (b === g.bits) continue;
-      if (data === (g.width * height * g.stored.stored * b) / 8) hints.push(`--depth ${b === 32 ? '32f' : b}`);
+      if (b === g.bits || data !== (g.width * height * g.stored.stored * b) / 8) continue;
+      const depth = b === 32 ? '32f' : String(b);
+      hints.push({ text: `--depth ${depth}`, change: { depth } });
     }
   }
   return hints.slice(0, 4);

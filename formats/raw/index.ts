@@ -66,7 +66,9 @@ function deriveHeight(g: RawGeometry, src: ByteSource): number {
   if (data < perRow || data % perRow !== 0)
     throw new RasterError(
       'E_SIZE_MISMATCH',
-      `without --height the data after the ${g.offset}-byte offset must be whole rows of ${perRow} bytes; it is ${data} bytes (${data < 0 ? 'the offset is past the end' : `${data % perRow} left over`})`,
+      data < 0
+        ? `the input is ${src.size} bytes, less than the --offset of ${g.offset}`
+        : `without --height the data after the ${g.offset}-byte offset must be whole rows of ${perRow} bytes; it is ${data} bytes (${data < perRow ? 'less than one row' : `${data % perRow} left over`})`,
       { file: src.name, format: 'raw', expected: perRow, actual: data },
     );
   return data / perRow;

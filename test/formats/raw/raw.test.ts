@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { rawDecoder } from '../../../formats/raw/index.js';
-import { LAYOUTS, LAYOUT_NAMES, type LayoutName } from '../../../formats/raw/geometry.js';
+import { countPages, fitHints, LAYOUTS, LAYOUT_NAMES, pageSpan, parseGeometry, type LayoutName } from '../../../formats/raw/geometry.js';
 import { ByteSource } from '../../../src/io/byte-source.js';
 import { RasterError } from '../../../src/errors.js';
 import { rowBytes } from '../../../src/model.js';
@@ -208,6 +208,84 @@ test('raw: a size that does not fit says what is off and what would fit', async 
     assert.match(e.message, /--height 24/);
     return true;
   });
+});
+
+test('raw: every size hint, applied, gives options that are accepted and fit the size', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        width: fc.integer({ min: 1, max: 40 }),
+        height: fc.integer({ min: 1, max: 12 }),
+        samples: fc.oneof(fc.record({ layout: fc.constantFrom(...LAYOUT_NAMES) }), fc.record({ channels: fc.integer({ min: 1, max: 4 }) })),
+        depth: fc.constantFrom('8', '16', '32f'),
+        offset: fc.integer({ min: 0, max: 600 }),
+        pad: fc.option(fc.integer({ min: 0, max: 9 }), { nil: undefined }),
+        planar: fc.boolean(),
+      }),
+      // The size: that of another geometry (pages of another height, depth or channel count, or
+      // behind another header), or any.
+      fc.oneof(
+        fc.record({ pages: fc.integer({ min: 1, max: 3 }), change: fc.record({ height: fc.integer({ min: 1, max: 12 }) }) }),
+        fc.record({ pages: fc.integer({ min: 1, max: 3 }), change: fc.record({ depth: fc.constantFrom('8', '16', '32f') }) }),
+        fc.record({ pages: fc.constant(1), change: fc.record({ channels: fc.integer({ min: 1, max: 4 }) }) }),
+        fc.record({ pages: fc.integer({ min: 1, max: 3 }), change: fc.record({ offset: fc.integer({ min: 0, max: 600 }) }) }),
+        fc.integer({ min: 0, max: 40000 }),
+      ),
+      (r, other) => {
+        const base: Record<string, unknown> = { width: r.width, height: r.height, ...r.samples, depth: r.depth, offset: r.offset, planar: r.planar };
+        const o: Options = r.pad === undefined ? base : { ...base, stride: parseGeometryOrUndefined(base)!.stride + r.pad };
+        const g = parseGeometryOrUndefined(o);
+        if (!g) return; // options refused on their own
+        let size = typeof other === 'number' ? other : undefined;
+        if (typeof other !== 'number') {
+          // The other geometry keeps its own rows: no --stride; a channel count replaces the layout.
+          const changed: Options = { ...base, ...('channels' in other.change ? { layout: undefined } : {}), ...other.change };
+          const og = parseGeometryOrUndefined(changed);
+          if (!og) return;
+          size = og.offset + other.pages * pageSpan(og, changed['height'] as number);
+        }
+        try {
+          countPages(g, r.height, size, 'x');
+          return; // it fits
+        } catch (e) {
+          assert.ok(e instanceof RasterError && e.code === 'E_SIZE_MISMATCH', String(e));
+        }
+        for (const hint of fitHints(g, r.height, size! - g.offset, size!)) {
+          const fixed: Options = { ...o, ...hint.change };
+          const pages = countPages(parseGeometry(fixed), fixed['height'] as number, size, 'x');
+          assert.ok(pages! >= 1, `${hint.text} on ${inspect(o)}, size ${size}`);
+        }
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});
+
+function parseGeometryOrUndefined(o: Options): ReturnType<typeof parseGeometry> | undefined {
+  try {
+    return parseGeometry(o);
+  } catch (e) {
+    if (e instanceof RasterError && e.code === 'E_BAD_OPTION') return undefined;
+    throw e;
+  }
+}
+
+test('raw: hints name --layout when the layout was given, and never a width of 0', async () => {
+  const hintsOf = async (o: Options, size: number) => {
+    const e = await rawDecoder.open(ByteSource.fromBytes(new Uint8Array(size)), o).then(
+      () => assert.fail('accepted'),
+      (err: unknown) => err as RasterError,
+    );
+    return e.message;
+  };
+  const layoutGiven = await hintsOf({ width: 100, height: 128, layout: 'rgb' }, 12800);
+  assert.match(layoutGiven, /--layout gray \(1 channel\)/);
+  assert.doesNotMatch(layoutGiven, /--channels/);
+  assert.match(await hintsOf({ width: 100, height: 128, channels: 3 }, 12800), /1 channel \(--channels 1\)/);
+  assert.doesNotMatch(await hintsOf({ width: 100, height: 2, offset: 12800 }, 12800), /--width 0/);
+  // Two pages behind a 4-byte header: --offset 4 (both pages), not --offset 301 (one).
+  assert.match(await hintsOf({ width: 11, height: 9, layout: 'rgb' }, 598), /The size would fit: --offset 4 \(a 4-byte header\)/);
+  assert.match(await hintsOf({ width: 4, offset: 80 }, 40), /the input is 40 bytes, less than the --offset of 80/);
 });
 
 test('raw: a stream that ends inside a page is E_TRUNCATED with the offset', async () => {
