@@ -50,7 +50,7 @@ export const rawDecoder = {
         ...(pageCount === undefined ? {} : { pages: pageCount }),
       },
       ...(pageCount === undefined ? {} : { pageCount }),
-      pages: () => rawPages(src, g, height, pageCount),
+      pages: () => rawPages(src, g, height, pageCount, ignoredOptions(g, options)),
     };
   },
 } satisfies DecoderPlugin;
@@ -74,7 +74,12 @@ function deriveHeight(g: RawGeometry, src: ByteSource): number {
   return data / perRow;
 }
 
-async function* rawPages(src: ByteSource, g: RawGeometry, height: number, pageCount: number | undefined): AsyncGenerator<PageReader> {
+/** Notices for options that mean nothing for these samples (README: ignored with a notice, not silently). */
+function ignoredOptions(g: RawGeometry, options: Options): string[] {
+  return g.bits <= 8 && options['endian'] !== undefined ? [`--endian orders the bytes of 16- and 32-bit samples; ignored with --depth ${g.bits}`] : [];
+}
+
+async function* rawPages(src: ByteSource, g: RawGeometry, height: number, pageCount: number | undefined, notices: string[]): AsyncGenerator<PageReader> {
   const layout = layoutOf(g, height);
   const storedRowBytes = rowBytes({ width: g.width, channels: g.stored.stored, bitsPerSample: g.bits });
   const identity = g.stored.pick.length === g.stored.stored && g.stored.pick.every((c, i) => c === i);
@@ -88,7 +93,7 @@ async function* rawPages(src: ByteSource, g: RawGeometry, height: number, pageCo
     });
     let scratch: Uint8Array | undefined;
     yield {
-      info: { layout },
+      info: { layout, ...(page === 1 && notices.length > 0 ? { notices } : {}) },
       async readRows(dst, maxRows) {
         if (identity) return reader.readRows(dst, maxRows);
         if (!scratch || scratch.length < maxRows * storedRowBytes) scratch = new Uint8Array(maxRows * storedRowBytes);

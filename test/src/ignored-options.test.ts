@@ -84,3 +84,17 @@ test('raw geometry given for a file with a known signature (an .npy): read as ra
     assert.deepEqual([...asNpy.notices, ...plain.notices].filter((n) => /signature/.test(n)), []);
   });
 });
+
+test('--endian on 1- to 8-bit raw samples: a notice; on 16-bit samples, none', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    const ENDIAN_IGNORED = /^page 1: --endian orders the bytes of 16- and 32-bit samples; ignored with --depth (1|8)$/;
+    for (const depth of ['1', '8'] as const) {
+      const r = await convert(rgbBytes(), join(dir, `e${depth}.tif`), { width: 4, height: 3, depth, endian: 'big', ...(depth === '8' ? { layout: 'rgb' } : {}) });
+      assert.equal(r.notices.filter((n) => ENDIAN_IGNORED.test(n)).length, 1, `${depth}: ${r.notices.join(' | ')}`);
+    }
+    const sixteen = await convert(rgbBytes(), join(dir, 'e16.tif'), { width: 2, height: 3, layout: 'rgb', depth: '16', endian: 'big' });
+    assert.deepEqual(sixteen.notices.filter((n) => /--endian/.test(n)), []);
+    const unset = await convert(rgbBytes(), join(dir, 'e.tif'), RGB);
+    assert.deepEqual(unset.notices.filter((n) => /--endian/.test(n)), []);
+  });
+});
