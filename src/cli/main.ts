@@ -29,8 +29,9 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-function buildParser(registry: FormatRegistry, argv: string[]) {
-  let y = yargs(argv)
+/** The parser of every option; parseAsync(args) parses a command line. */
+function buildParser(registry: FormatRegistry) {
+  let y = yargs()
     // English throughout, like every message and help text of ours: with yargs's translations
     // picked by LANG, a German user read "Unbekanntes Argument: bogus (raster2img --help lists the
     // options)" and a help page of English lines ending in "[Zahl]".
@@ -124,6 +125,59 @@ function glueDashValues(args: string[]): string[] {
   return out;
 }
 
+/** The parser's flags: each name or alias → its key, and which keys take a value or are switches. */
+interface FlagTable {
+  canonical: Map<string, string>;
+  takesValue: Set<string>;
+  switches: Set<string>;
+}
+
+function flagTable(parser: ReturnType<typeof buildParser>): FlagTable {
+  // getOptions() is yargs API, missing from its type definitions.
+  const opts = (parser as unknown as { getOptions(): { alias: Record<string, string[]>; string: string[]; number: string[]; boolean: string[] } }).getOptions();
+  const canonical = new Map<string, string>();
+  for (const [key, aliases] of Object.entries(opts.alias))
+    for (const a of [key, ...aliases]) canonical.set(a, key);
+  return { canonical, takesValue: new Set([...opts.string, ...opts.number]), switches: new Set(opts.boolean) };
+}
+
+/**
+ * Clusters of short flags as getopt reads them: "-qh" is -q -h, "-qq" is -q twice (refused below,
+ * as any flag given twice), and "-ox.tif" is -o x.tif: the rest of a cluster is the value of its
+ * first flag that takes one. yargs-parser read "-ox.tif" as -o and an unknown -x, and counted
+ * "-qq" once. A cluster with a letter that is no flag is left to yargs to report.
+ */
+function splitShortClusters(args: string[], flags: FlagTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (!/^-[a-zA-Z][^=]/.test(a)) {
+      out.push(a);
+      continue;
+    }
+    const split: string[] = [];
+    for (let j = 1; j < a.length; j++) {
+      const key = /[a-zA-Z]/.test(a[j]!) ? flags.canonical.get(a[j]!) : undefined;
+      if (key === undefined) {
+        split.length = 0;
+        break;
+      }
+      const rest = a.slice(j + 1);
+      if (flags.takesValue.has(key) && rest !== '') {
+        split.push(`-${a[j]}=${rest}`);
+        break;
+      }
+      split.push(`-${a[j]}`);
+    }
+    out.push(...(split.length > 0 ? split : [a]));
+  }
+  return out;
+}
+
 /**
  * Flags yargs would take in a way nobody means:
  * - given twice: yargs makes an array of two strings (which the options cannot take) or, for
@@ -132,14 +186,8 @@ function glueDashValues(args: string[]): string[] {
  *   leaves it unset, so the option was silently ignored;
  * - an empty value, or a switch given a value other than true/false (below).
  */
-function refuseAmbiguousFlags(args: string[], parser: ReturnType<typeof buildParser>): void {
-  // getOptions() is yargs API, missing from its type definitions.
-  const opts = (parser as unknown as { getOptions(): { alias: Record<string, string[]>; string: string[]; number: string[]; boolean: string[] } }).getOptions();
-  const canonical = new Map<string, string>();
-  for (const [key, aliases] of Object.entries(opts.alias))
-    for (const a of [key, ...aliases]) canonical.set(a, key);
-  const takesValue = new Set([...opts.string, ...opts.number]);
-  const switches = new Set(opts.boolean);
+function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
+  const { canonical, takesValue, switches } = flags;
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -172,10 +220,11 @@ function writeStdout(text: string): Promise<void> {
 
 async function main(): Promise<number> {
   const registry = createRegistry();
-  const args = glueDashValues(process.argv.slice(2));
-  const parser = buildParser(registry, args);
-  refuseAmbiguousFlags(args, parser);
-  const argv = await parser.parseAsync();
+  const parser = buildParser(registry);
+  const flags = flagTable(parser);
+  const args = glueDashValues(splitShortClusters(process.argv.slice(2), flags));
+  refuseAmbiguousFlags(args, flags);
+  const argv = await parser.parseAsync(args);
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;

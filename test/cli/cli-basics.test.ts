@@ -94,6 +94,9 @@ test('a flag given twice is refused, whatever its spelling; negative values need
       [[...base, '-o', join(dir, 'a.png'), '--png-filter', 'sub', '--pngFilter', 'up'], '--png-filter'],
       [[...base, '-o', join(dir, 'a.png'), '--pngStrategy=rle', '--png-strategy', 'rle'], '--png-strategy'],
       [[...base, '-o', join(dir, 'a.tif'), '--cmyk-to-rgb', '--cmykToRgb'], '--cmyk-to-rgb'],
+      // In a cluster of short flags, as getopt reads it.
+      [[...base, '-o', join(dir, 'a.tif'), '-qq'], '--quiet'],
+      [[...base, '-qo', join(dir, 'a.tif'), '-q'], '--quiet'],
     ] as const) {
       const r = await runCli([...args]);
       assert.equal(r.code, 1, r.stderr);
@@ -106,6 +109,27 @@ test('a flag given twice is refused, whatever its spelling; negative values need
     const glued = await runCli(['-i', STACK, '-o', join(dir, 'b.tif'), '--page', '1', '--range=-1,1']);
     assert.equal(glued.code, 0, glued.stderr);
     assert.ok((await readFile(join(dir, 'a.tif'))).equals(await readFile(join(dir, 'b.tif'))));
+  }));
+
+test('clusters of short flags as getopt reads them: -qo FILE, -oFILE, -qh', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    const separate = await runCli(['-i', NPY, '-q', '-o', join(dir, 'a.tif')]);
+    assert.equal(separate.code, 0, separate.stderr);
+    for (const [args, name] of [
+      [['-i', NPY, '-qo', join(dir, 'b.tif')], 'b.tif'],
+      [['-i' + NPY, '-qo' + join(dir, 'c.tif')], 'c.tif'],
+      [['-i', NPY, '-ftiff', '-o', join(dir, 'd.bin')], 'd.bin'],
+    ] as const) {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok((await readFile(join(dir, name))).equals(await readFile(join(dir, 'a.tif'))), name);
+    }
+    const help = await runCli(['-qh']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout.toString(), /^raster2img --in <file\|-> --out <file\|-> \[options\]/);
+    const unknown = await runCli(['-i', NPY, '-o', join(dir, 'e.tif'), '-qz']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /Unknown argument: z/);
   }));
 
 test('--format against the extension is obeyed with a notice', () =>
