@@ -49,6 +49,8 @@ export function planBmp(info: PageInfo, options: Options = {}): EncodePlan {
   const layout: PixelLayout = { width: src.width, height: src.height, ...targetLayout(src) };
   const notices: string[] = fallback ? [fallback.notice] : [];
   if (src.colorModel === 'gray' && src.alpha) notices.push(`gray+alpha written as 32-bit BGRA${src.minIsWhite ? ', gray with 0 = white inverted (0 = black)' : ''}: BMP has no gray+alpha form`);
+  if (src.sampleFormat === 'uint' && src.bitsPerSample < 8 && layout.bitsPerSample === 8)
+    notices.push(`${src.bitsPerSample}-bit samples widened to 8 bits: BMP keeps samples under 8 bits (as palette indices) for gray without alpha only`);
   if (src.sampleFormat === 'uint' && src.bitsPerSample === 16) notices.push(SCALED_16_BIT_NOTICE);
   if (src.sampleFormat !== 'uint')
     notices.push(`BMP holds 8 bits per sample: ${src.sampleFormat === 'float' ? 'floating-point' : 'signed'} samples mapped from --range onto 0–255`);

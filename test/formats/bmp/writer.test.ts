@@ -69,6 +69,15 @@ describe('BMP writer', () => {
     assert.deepEqual((await plan(layout({ width: 4, height: 2, colorModel: 'rgb', channels: 3 }))).notices, []);
   });
 
+  it('says when samples under 8 bits are widened (RGB, gray+alpha), not for gray palettes', async () => {
+    const rgb4 = await plan(layout({ width: 4, height: 2, bitsPerSample: 4, colorModel: 'rgb', channels: 3 }));
+    assert.equal(rgb4.layout.bitsPerSample, 8);
+    assert.deepEqual(rgb4.notices, ['4-bit samples widened to 8 bits: BMP keeps samples under 8 bits (as palette indices) for gray without alpha only']);
+    const ga1 = await plan(layout({ width: 4, height: 2, bitsPerSample: 1, channels: 2, alpha: true }));
+    assert.ok(ga1.notices.some((n) => /^1-bit samples widened to 8 bits/.test(n)), ga1.notices.join(' | '));
+    assert.deepEqual((await plan(layout({ width: 4, height: 2, bitsPerSample: 4 }))).notices, []);
+  });
+
   it('says when a resolution cannot be stored', async () => {
     const l = layout({ width: 4, height: 2 });
     for (const x of [0, -300, Number.NaN, 1e12]) {
