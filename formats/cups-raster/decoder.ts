@@ -31,7 +31,8 @@ export async function openCupsRaster(src: ByteSource): Promise<RasterStream> {
   const head = await src.peek(4);
   const kind = cupsStreamKind(head);
   if (!kind) {
-    const found = Buffer.from(head).toString('latin1');
+    // Printable ASCII as it is, other bytes as \xNN: "\x93NUM" for an .npy file, not an invisible C1 control.
+    const found = Array.from(head, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
     throw src.fail('E_BAD_MAGIC', `not a CUPS raster stream: the sync word is "${found}" (${Buffer.from(head).toString('hex')}); expected one of ${KNOWN_SYNCS.join(', ')}`, {
       offset: 0,
       expected: 'a CUPS raster sync word',

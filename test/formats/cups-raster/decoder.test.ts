@@ -211,6 +211,9 @@ test('wrong sync word → E_BAD_MAGIC at byte 0', async () => {
   const bytes = good();
   bytes.set(Buffer.from('RaSx'), 0);
   await assert.rejects(cupsRasterDecoder.open(ByteSource.fromBytes(bytes), {}), (e: RasterError) => e.code === 'E_BAD_MAGIC' && e.offset === 0 && /RaSx/.test(e.message));
+  // Bytes that are no printable ASCII are written as \xNN (an .npy file read as CUPS raster).
+  bytes.set(Buffer.from('\x93NUM', 'latin1'), 0);
+  await assert.rejects(cupsRasterDecoder.open(ByteSource.fromBytes(bytes), {}), (e: RasterError) => e.message.includes('the sync word is "\\x93NUM" (934e554d)'));
 });
 
 test('truncated header → E_TRUNCATED naming the header and the offset', async () => {
