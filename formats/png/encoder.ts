@@ -59,7 +59,10 @@ export class PngImageWriter implements ImageWriter {
   ) {}
 
   plan(info: PageInfo): EncodePlan {
-    return planPng(info, this.options.cmykToRgb);
+    const plan = planPng(info, this.options.cmykToRgb);
+    if (this.options.levelIgnored)
+      plan.notices.push(`--level ${this.options.level} makes no difference to --png-strategy ${this.options.strategy}, which zlib runs the same at levels 1–9; ignored`);
+    return plan;
   }
 
   /** @throws RasterError E_UNSUPPORTED for a second page (PNG holds one). */

@@ -68,6 +68,8 @@ export interface PngOptions {
   strategy: PngStrategyName;
   /** --cmyk-to-rgb: CMYK pages become RGB by the naive rule instead of an error. */
   cmykToRgb: boolean;
+  /** A --level of 1–9 was given for --png-strategy rle or huffman, which zlib runs the same at every level: said in a notice. */
+  levelIgnored: boolean;
 }
 
 /**
@@ -75,10 +77,14 @@ export interface PngOptions {
  * @throws RasterError E_BAD_OPTION when a value is not one of those allowed.
  */
 export function parsePngOptions(options: Options): PngOptions {
+  const level = zlibLevel(options);
+  const strategy = choiceOf(options, 'pngStrategy', PNG_STRATEGIES) ?? DEFAULT_STRATEGY;
   return {
-    level: zlibLevel(options),
+    level,
     filter: choiceOf(options, 'pngFilter', PNG_FILTERS) ?? DEFAULT_FILTER,
-    strategy: choiceOf(options, 'pngStrategy', PNG_STRATEGIES) ?? DEFAULT_STRATEGY,
+    strategy,
     cmykToRgb: Boolean(options['cmykToRgb']),
+    // zlib's deflate.c runs deflate_rle / deflate_huff whatever the level, except 0 (stored).
+    levelIgnored: options['level'] !== undefined && level > 0 && (strategy === 'rle' || strategy === 'huffman'),
   };
 }

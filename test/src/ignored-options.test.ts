@@ -98,3 +98,26 @@ test('--endian on 1- to 8-bit raw samples: a notice; on 16-bit samples, none', a
     assert.deepEqual(unset.notices.filter((n) => /--endian/.test(n)), []);
   });
 });
+
+test('--level 1–9 with --png-strategy rle or huffman: a notice, and the same bytes at every level; 0 still stores', async () => {
+  await withTempDir('r2i-ignored-', async (dir) => {
+    const pixels = Uint8Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 31) ^ (i >> 7));
+    const png = { width: 64, height: 48, layout: 'rgb' } as const;
+    for (const pngStrategy of ['rle', 'huffman'] as const) {
+      const files: Buffer[] = [];
+      for (const level of [1, 9]) {
+        const out = join(dir, `${pngStrategy}${level}.png`);
+        const r = await convert(pixels, out, { ...png, pngStrategy, level });
+        assert.deepEqual(r.notices.filter((n) => /^--level/.test(n)), [`--level ${level} makes no difference to --png-strategy ${pngStrategy}, which zlib runs the same at levels 1–9; ignored`]);
+        files.push(await readFile(out));
+      }
+      assert.ok(files[0]!.equals(files[1]!), `${pngStrategy}: the same file at levels 1 and 9`);
+      const stored = await convert(pixels, join(dir, `${pngStrategy}0.png`), { ...png, pngStrategy, level: 0 });
+      assert.deepEqual(stored.notices.filter((n) => /^--level/.test(n)), []);
+    }
+    for (const pngStrategy of ['default', 'filtered', 'auto'] as const) {
+      const r = await convert(pixels, join(dir, `${pngStrategy}.png`), { ...png, pngStrategy, level: 9 });
+      assert.deepEqual(r.notices.filter((n) => /^--level/.test(n)), [], pngStrategy);
+    }
+  });
+});
