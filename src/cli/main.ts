@@ -225,6 +225,8 @@ async function main(): Promise<number> {
   const args = glueDashValues(splitShortClusters(process.argv.slice(2), flags));
   refuseAmbiguousFlags(args, flags);
   const argv = await parser.parseAsync(args);
+  // yargs's strict mode refuses stray arguments but lets those after "--" through, into argv._.
+  if (argv._.length > 0) throw new UsageError(`unexpected argument${argv._.length > 1 ? 's' : ''} ${argv._.map((a) => JSON.stringify(String(a))).join(' ')}: files are given with --in and --out`);
   const options: Record<string, unknown> = {};
   for (const key of registry.allOptions().keys()) if (argv[key] !== undefined) options[key] = argv[key];
   const input = argv.in as string;

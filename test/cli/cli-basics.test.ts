@@ -111,7 +111,7 @@ test('a flag given twice is refused, whatever its spelling; negative values need
     assert.ok((await readFile(join(dir, 'a.tif'))).equals(await readFile(join(dir, 'b.tif'))));
   }));
 
-test('clusters of short flags as getopt reads them: -qo FILE, -oFILE, -qh', () =>
+test('clusters of short flags as getopt reads them (-qo FILE, -oFILE, -qh); no arguments after --', () =>
   withTempDir('r2i-cli-', async (dir) => {
     const separate = await runCli(['-i', NPY, '-q', '-o', join(dir, 'a.tif')]);
     assert.equal(separate.code, 0, separate.stderr);
@@ -127,6 +127,9 @@ test('clusters of short flags as getopt reads them: -qo FILE, -oFILE, -qh', () =
     const help = await runCli(['-qh']);
     assert.equal(help.code, 0);
     assert.match(help.stdout.toString(), /^raster2img --in <file\|-> --out <file\|-> \[options\]/);
+    const after = await runCli(['-i', NPY, '-o', join(dir, 'f.tif'), '--', 'extra']);
+    assert.equal(after.code, 1);
+    assert.equal(after.stderr, 'raster2img: unexpected argument "extra": files are given with --in and --out (raster2img --help lists the options)\n');
     const unknown = await runCli(['-i', NPY, '-o', join(dir, 'e.tif'), '-qz']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /Unknown argument: z/);
