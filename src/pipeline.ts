@@ -123,7 +123,7 @@ export async function openInput(
   } else if (input instanceof Uint8Array) {
     source = ByteSource.fromBytes(input);
   } else {
-    source = ByteSource.fromStream(input, '-');
+    source = ByteSource.fromStream(input, '<stream>');
   }
   const signal = options.signal;
   const cancel = () => source.cancel();

@@ -288,3 +288,20 @@ test('a callback failure that arrives while the encoder finishes its file (after
     assert.deepEqual(await readdir(dir), []);
   });
 });
+
+test('errors name the input: <buffer> for bytes, <stream> for a stream of the caller (not <stdin>)', () =>
+  withTempDir('r2i-api-', async (dir) => {
+    const short = new Uint8Array(11); // one 4×1 RGB row needs 12 bytes
+    const raw = { width: 4, height: 1, layout: 'rgb' } as const;
+    for (const [input, name] of [
+      [short, '<buffer>'],
+      [Readable.from([Buffer.from(short)]), '<stream>'],
+    ] as const) {
+      await assert.rejects(convert(input, join(dir, 'x.tif'), raw), (e: unknown) => {
+        assert.ok(e instanceof RasterError, String(e));
+        assert.ok(e.message.startsWith(`${name}: `), e.message);
+        return true;
+      });
+    }
+    assert.deepEqual(await readdir(dir), []);
+  }));
