@@ -38,6 +38,12 @@ export const MAX_NESTING = 32;
  */
 const MAX_INT_DIGITS = 40;
 const HUGE_INT = 10n ** BigInt(MAX_INT_DIGITS);
+/**
+ * A Python 3 integer literal, as ast.literal_eval (numpy's format.py) takes it: decimal without
+ * leading zeros ("007" is a SyntaxError), 0x / 0o / 0b forms, "_" between digits; then Python 2's
+ * L suffix (headers of format 1.0 and 2.0 may come from Python 2).
+ */
+const INT_LITERAL = /^([1-9](?:_?[0-9])*|0(?:_?0)*|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)([lL]?)$/;
 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0c]);
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
@@ -235,12 +241,14 @@ class LiteralParser {
       else break;
     }
     const token = Buffer.from(this.b.subarray(start, this.i)).toString('latin1');
-    const m = /^(0+|[1-9][0-9]*)([lL]?)$/.exec(token);
+    const m = INT_LITERAL.exec(token);
     if (!m || (m[2] && !this.opts.longSuffix)) {
       return { kind: 'number', text: (negative ? '-' : '') + token, offset: this.opts.base + at };
     }
-    const digits = m[1]!;
-    const magnitude = digits.length > MAX_INT_DIGITS ? HUGE_INT : BigInt(digits);
+    // BigInt reads the 0x/0o/0b forms too; any base is at least 2, so 4 × MAX_INT_DIGITS digits
+    // are past 10^MAX_INT_DIGITS whatever it is.
+    const digits = m[1]!.replaceAll('_', '');
+    const magnitude = digits.length > 4 * MAX_INT_DIGITS ? HUGE_INT : BigInt(digits) > HUGE_INT ? HUGE_INT : BigInt(digits);
     return { kind: 'int', value: negative ? -magnitude : magnitude, offset: this.opts.base + at };
   }
 

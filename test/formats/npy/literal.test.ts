@@ -72,7 +72,11 @@ test('Python literal details: 1-tuples, parentheses, L suffix, signs, quotes, es
   assert.deepEqual(plain(parse('[1, 2,]')), { l: ['int:1', 'int:2'] });
   assert.deepEqual(plain(parse('(10L, 3l)')), { t: ['int:10', 'int:3'] });
   assert.deepEqual(plain(parse('(10L,)', { ...LATIN1, longSuffix: false })), { t: ['num:10L'] }, 'no L suffix in 3.0');
-  assert.deepEqual(plain(parse('(- 4, +2, 007, 1.5, 0x10, 1e-3)')), { t: ['int:-4', 'int:2', 'num:007', 'num:1.5', 'num:0x10', 'num:1e-3'] });
+  assert.deepEqual(plain(parse('(- 4, +2, 007, 1.5, 0x10, 1e-3)')), { t: ['int:-4', 'int:2', 'num:007', 'num:1.5', 'int:16', 'num:1e-3'] });
+  // Python 3's other integer forms, as ast.literal_eval reads them; misplaced '_' is no int.
+  assert.deepEqual(plain(parse('(1_000, 0o17, 0b1_01, 0X_fF, 0_0, 1__0, 1_, 0x)')), {
+    t: ['int:1000', 'int:15', 'int:5', 'int:255', 'int:0', 'num:1__0', 'num:1_', 'num:0x'],
+  });
   assert.deepEqual(plain(parse(`"a'b"`)), "a'b");
   assert.deepEqual(plain(parse(String.raw`'a\'b\\c\x41\q'`)), "a'b\\cA\\q");
   assert.deepEqual(plain(parse('{\t"k"\n:\r\fNone , }')), { d: [['k', null]] });
