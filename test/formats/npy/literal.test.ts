@@ -117,6 +117,17 @@ const literalText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => 
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => n.toString()),
+    // Python 3's other integer forms: 0x / 0o / 0b, and '_' between digits.
+    fc
+      .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.constantFrom(['0x', 16], ['0o', 8], ['0b', 2], ['', 10]), fc.array(fc.nat(), { maxLength: 3 }))
+      .map(([n, [prefix, base], cuts]) => {
+        let digits = n.toString(base as number);
+        for (const c of cuts) {
+          const at = 1 + (c % Math.max(1, digits.length - 1));
+          if (at < digits.length && digits[at - 1] !== '_' && digits[at] !== '_') digits = `${digits.slice(0, at)}_${digits.slice(at)}`;
+        }
+        return `${prefix as string}${digits}`;
+      }),
     fc.constantFrom('True', 'False', 'None'),
     fc
       .tuple(fc.string({ unit: fc.constantFrom('a', 'b', '<', 'u', '2', ' ', '"', "'", '\\'), maxLength: 6 }), fc.boolean())
