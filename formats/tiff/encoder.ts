@@ -3,18 +3,20 @@
  *
  *   [16 reserved header bytes][strips of page 1][strips of page 2]…[IFD 1][IFD 2]…
  *
- * Strips are streamed as they fill; each page only keeps its strip offsets and byte counts. In
- * finish() the IFDs go at the end, where the file's final size tells classic TIFF from BigTIFF,
- * and then the header is written over the reserved bytes.
+ * Strips are streamed as they fill; each page only keeps its strip offsets and byte counts, in a
+ * compact store (page-records.ts). In finish() the IFDs go at the end, built one at a time, where
+ * the file's final size tells classic TIFF from BigTIFF, and then the header is written over the
+ * reserved bytes.
  */
 import { RasterError } from '../../src/errors.js';
 import type { ByteSink } from '../../src/io/byte-sink.js';
 import { rowBytes, type ByteOrder, type PageInfo, type PixelLayout } from '../../src/model.js';
 import type { EncodePlan, ImageWriter, Options, PageWriter } from '../../src/plugin.js';
 import { colorTags } from './color-tags.js';
-import { HEADER_BYTES, headerBytes, planIfds, writeIfd } from './ifd.js';
+import { HEADER_BYTES, headerBytes, planIfds, writeIfds, type IfdEntries } from './ifd.js';
 import { pagePredictor, parseTiffOptions, type TiffOptions } from './options.js';
 import { pageEntries, type PageRecord } from './page-tags.js';
+import { PageRecords } from './page-records.js';
 import type { StripParams } from './strip-codec.js';
 import { DirectStrips, type StripWriter } from './strip-queue.js';
 
@@ -47,7 +49,7 @@ export async function createTiffWriter(sink: ByteSink, options: Options, tuning:
 class TiffWriter implements ImageWriter {
   /** Byte order of the file, fixed by the first page planned. */
   private byteOrder: ByteOrder | undefined;
-  private readonly pages: PageRecord[] = [];
+  private readonly pages = new PageRecords();
   private open: TiffPageWriter | undefined;
 
   constructor(
@@ -107,7 +109,7 @@ class TiffWriter implements ImageWriter {
       rowsPerStrip,
     };
     this.open = new TiffPageWriter(layout, strips, () => {
-      this.pages.push({ ...record, stripOffsets: strips.offsets, stripByteCounts: strips.byteCounts });
+      this.pages.add({ ...record, stripOffsets: strips.offsets, stripByteCounts: strips.byteCounts });
       this.open = undefined;
     });
     return this.open;
@@ -120,10 +122,10 @@ class TiffWriter implements ImageWriter {
       throw new RasterError('E_MISSING_ROWS', 'no page of the TIFF was completed, so there is nothing to write', { file: this.sink.name });
     const le = this.byteOrder === 'le';
     const dataEnd = this.sink.position;
-    const plan = planIfds((big) => this.pages.map((p, i) => pageEntries(p, i, this.pages.length, big)), dataEnd, this.opts.bigtiff);
-    const tail = new Uint8Array(plan.end - dataEnd);
-    plan.entries.forEach((entries, i) => writeIfd(tail, dataEnd, plan.offsets[i]!, entries, plan.offsets[i + 1] ?? 0, plan.big, le));
-    await this.sink.write(tail);
+    const count = this.pages.length;
+    const entriesOf: IfdEntries = (i, big) => pageEntries(this.pages.get(i), i, count, big);
+    const plan = planIfds(count, entriesOf, dataEnd, this.opts.bigtiff);
+    await writeIfds(plan, entriesOf, dataEnd, le, (bytes) => this.sink.write(bytes));
     await this.sink.writeAt(headerBytes(plan.big, le, plan.offsets[0]!), 0);
   }
 }

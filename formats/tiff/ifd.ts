@@ -68,33 +68,64 @@ function ifdSize(entries: readonly IfdEntry[], big: boolean): number {
 
 export interface IfdPlan {
   big: boolean;
-  /** The entries of each IFD, built for the chosen variant. */
-  entries: IfdEntry[][];
   /** File offset of each IFD. */
-  offsets: number[];
+  offsets: Float64Array;
   /** File size once the IFDs are written. */
   end: number;
 }
 
+/** The entries of IFD i for one variant (BigTIFF stores strip offsets and byte counts as LONG8). */
+export type IfdEntries = (i: number, big: boolean) => IfdEntry[];
+
 /**
- * Place the IFDs after `dataEnd` (the end of the strip data) and choose the variant: classic unless
- * `forceBig` or the file would be larger than CLASSIC_LIMIT.
- * @param build the entries of every IFD for one variant (strip offsets are LONG or LONG8).
+ * Place `count` IFDs after `dataEnd` (the end of the strip data) and choose the variant: classic
+ * unless `forceBig` or the file would be larger than CLASSIC_LIMIT. Each IFD's entries are built
+ * when its size is needed and dropped after, so that a file of many pages holds one at a time.
  */
-export function planIfds(build: (big: boolean) => IfdEntry[][], dataEnd: number, forceBig: boolean): IfdPlan {
+export function planIfds(count: number, entriesOf: IfdEntries, dataEnd: number, forceBig: boolean): IfdPlan {
   for (const big of forceBig ? [true] : [false, true]) {
     const v = variant(big);
-    const entries = build(big);
-    const offsets: number[] = [];
+    const offsets = new Float64Array(count);
     let pos = dataEnd;
-    for (const ifd of entries) {
+    for (let i = 0; i < count && (big || pos <= CLASSIC_LIMIT); i++) {
       pos = align(pos, ALIGN[v]);
-      offsets.push(pos);
-      pos += ifdSize(ifd, big);
+      offsets[i] = pos;
+      pos += ifdSize(entriesOf(i, big), big);
     }
-    if (big || pos <= CLASSIC_LIMIT) return { big, entries, offsets, end: pos };
+    if (big || pos <= CLASSIC_LIMIT) return { big, offsets, end: pos };
   }
   throw new Error('unreachable: BigTIFF always fits');
+}
+
+/** Bytes the IFDs are written out in at a time (one IFD larger than this goes in one piece). */
+const WRITE_CHUNK = 1024 * 1024;
+
+/**
+ * Write the planned IFDs, from `dataEnd` to plan.end (alignment padding zero), through `write`
+ * in pieces of about WRITE_CHUNK bytes. `write` resolves when its bytes may be reused.
+ */
+export async function writeIfds(
+  plan: IfdPlan,
+  entriesOf: IfdEntries,
+  dataEnd: number,
+  littleEndian: boolean,
+  write: (bytes: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const n = plan.offsets.length;
+  let buf = new Uint8Array(WRITE_CHUNK);
+  let bufStart = dataEnd; // file offset of buf[0]
+  for (let i = 0; i < n; i++) {
+    const at = plan.offsets[i]!;
+    const next = i + 1 < n ? plan.offsets[i + 1]! : 0;
+    const end = next || plan.end;
+    if (end - bufStart > buf.length) {
+      await write(buf.subarray(0, at - bufStart));
+      buf = end - at > WRITE_CHUNK ? new Uint8Array(end - at) : buf.length > WRITE_CHUNK ? new Uint8Array(WRITE_CHUNK) : buf.fill(0);
+      bufStart = at;
+    }
+    writeIfd(buf, bufStart, at, entriesOf(i, plan.big), next, plan.big, littleEndian);
+  }
+  await write(buf.subarray(0, plan.end - bufStart));
 }
 
 /**

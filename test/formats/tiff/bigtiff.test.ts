@@ -9,7 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { ByteSink, FileSink } from '../../../src/io/byte-sink.js';
-import { CLASSIC_LIMIT, HEADER_BYTES, planIfds, writeIfd, type IfdEntry } from '../../../formats/tiff/ifd.js';
+import { CLASSIC_LIMIT, HEADER_BYTES, planIfds, writeIfd, writeIfds, type IfdEntry } from '../../../formats/tiff/ifd.js';
 import { TYPE_LONG, TYPE_LONG8, TYPE_SHORT } from '../../../formats/tiff/tags.js';
 import { tiffEncoder } from '../../../formats/tiff/index.js';
 import { rowBytes } from '../../../src/model.js';
@@ -27,32 +27,59 @@ const ENTRIES: IfdEntry[] = [
 const CLASSIC_SIZE = 42;
 const BIG_SIZE = 68;
 
+const plain = (plan: { big: boolean; offsets: Float64Array; end: number }) => ({ ...plan, offsets: [...plan.offsets] });
+
 test('classic TIFF while the whole file fits in 2^32 bytes, BigTIFF from one byte more', () => {
-  const build = () => [ENTRIES];
-  assert.deepEqual(planIfds(build, 1000, false), { big: false, entries: [ENTRIES], offsets: [1000], end: 1000 + CLASSIC_SIZE });
+  const build = () => ENTRIES;
+  assert.deepEqual(plain(planIfds(1, build, 1000, false)), { big: false, offsets: [1000], end: 1000 + CLASSIC_SIZE });
   const fits = CLASSIC_LIMIT - CLASSIC_SIZE;
-  assert.deepEqual(planIfds(build, fits, false), { big: false, entries: [ENTRIES], offsets: [fits], end: CLASSIC_LIMIT });
+  assert.deepEqual(plain(planIfds(1, build, fits, false)), { big: false, offsets: [fits], end: CLASSIC_LIMIT });
   // Two bytes more (IFDs start on an even offset): the IFD would end past 2^32.
   const past = fits + 2;
-  assert.deepEqual(planIfds(build, past, false), { big: true, entries: [ENTRIES], offsets: [past], end: past + BIG_SIZE });
+  assert.deepEqual(plain(planIfds(1, build, past, false)), { big: true, offsets: [past], end: past + BIG_SIZE });
   // Odd data end: the IFD moves to the next word (classic) or 8-byte boundary (BigTIFF).
-  assert.deepEqual(planIfds(build, 1001, false).offsets, [1002]);
-  assert.deepEqual(planIfds(build, 1001, true), { big: true, entries: [ENTRIES], offsets: [1008], end: 1008 + BIG_SIZE });
+  assert.deepEqual([...planIfds(1, build, 1001, false).offsets], [1002]);
+  assert.deepEqual(plain(planIfds(1, build, 1001, true)), { big: true, offsets: [1008], end: 1008 + BIG_SIZE });
+  // Several IFDs: each after the one before, on its boundary; past 2^32 only with the last.
+  assert.deepEqual(plain(planIfds(3, build, 1001, false)), { big: false, offsets: [1002, 1044, 1086], end: 1128 });
+  assert.equal(planIfds(3, build, CLASSIC_LIMIT - 3 * CLASSIC_SIZE, false).big, false);
+  assert.equal(planIfds(3, build, CLASSIC_LIMIT - 3 * CLASSIC_SIZE + 2, false).big, true);
 });
 
-test('the entries are rebuilt for the variant chosen (LONG8 strip offsets in BigTIFF)', () => {
-  const seen: boolean[] = [];
-  const plan = planIfds(
-    (big) => {
-      seen.push(big);
-      return [[{ tag: 273, type: big ? TYPE_LONG8 : TYPE_LONG, values: [CLASSIC_LIMIT - 10] }]];
-    },
-    CLASSIC_LIMIT - 10,
-    false,
-  );
-  assert.deepEqual(seen, [false, true]);
+test('the entries are built for the variant chosen (LONG8 strip offsets in BigTIFF), one IFD at a time', () => {
+  const seen: [number, boolean][] = [];
+  const entriesOf = (i: number, big: boolean): IfdEntry[] => {
+    seen.push([i, big]);
+    return [{ tag: 273, type: big ? TYPE_LONG8 : TYPE_LONG, values: [CLASSIC_LIMIT - 10] }];
+  };
+  const plan = planIfds(2, entriesOf, CLASSIC_LIMIT - 10, false);
+  // Classic stops at the first IFD that passes 2^32.
+  assert.deepEqual(seen, [
+    [0, false],
+    [0, true],
+    [1, true],
+  ]);
   assert.equal(plan.big, true);
-  assert.equal(plan.entries[0]![0]!.type, TYPE_LONG8);
+});
+
+test('writeIfds writes every IFD where planned, with zero padding, in pieces of bounded size', async () => {
+  // 5000 IFDs of 42 bytes from an odd data end: some 210 KB, and one IFD of 1.5 MB (a page of many
+  // strips), larger than a piece.
+  const big = (i: number): IfdEntry[] => (i === 2500 ? [{ tag: 273, type: TYPE_LONG, values: new Array<number>(400_000).fill(7) }] : ENTRIES);
+  const dataEnd = 1001;
+  const plan = planIfds(5000, big, dataEnd, false);
+  const pieces: Uint8Array[] = [];
+  await writeIfds(plan, big, dataEnd, true, async (bytes) => void pieces.push(bytes.slice()));
+  assert.ok(pieces.every((p) => p.length <= 1_600_100), 'no piece much larger than the largest IFD');
+  const file = Buffer.concat(pieces);
+  assert.equal(dataEnd + file.length, plan.end);
+  for (const i of [0, 1, 2499, 2500, 2501, 4999]) {
+    const expected = new Uint8Array((i + 1 < 5000 ? plan.offsets[i + 1]! : plan.end) - plan.offsets[i]!);
+    writeIfd(expected, plan.offsets[i]!, plan.offsets[i]!, big(i), i + 1 < 5000 ? plan.offsets[i + 1]! : 0, false, true);
+    const at = plan.offsets[i]! - dataEnd;
+    assert.deepEqual(file.subarray(at, at + expected.length), Buffer.from(expected), `IFD ${i}`);
+  }
+  assert.equal(file[0], 0, 'the padding before the first IFD');
 });
 
 test('a BigTIFF IFD holds 64-bit counts, offsets and LONG8 values beyond 2^32', () => {
