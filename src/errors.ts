@@ -74,13 +74,13 @@ export class RasterError extends Error {
     return this;
   }
 
-  /** "job.ras: page 2: byte 1836: <detail>" */
+  /** "job.ras: page 2: byte 1836: <detail>", as one line (oneLine). */
   describe(): string {
     const where: string[] = [];
     if (this.file !== undefined) where.push(this.file === '-' ? '<stdin>' : this.file);
     if (this.page !== undefined) where.push(`page ${this.page}`);
     if (this.offset !== undefined) where.push(`byte ${this.offset}`);
-    return where.length > 0 ? `${where.join(': ')}: ${this.detail}` : this.detail;
+    return oneLine(where.length > 0 ? `${where.join(': ')}: ${this.detail}` : this.detail);
   }
 
   /** Exit code the CLI uses for this error. */
@@ -130,4 +130,22 @@ export function ioError(err: unknown, what: string, file?: string): RasterError 
 
 export function isRasterError(err: unknown): err is RasterError {
   return err instanceof RasterError;
+}
+
+/** Longest message: text taken from an input (a header string, a file name) is cut there. */
+const MAX_MESSAGE = 1000;
+
+/**
+ * A message as one line of plain text, as the CLI prints it (README: an error is one line): control
+ * characters, which a file name or a header string may hold, written as \n, \r, \t or \xNN (a
+ * newline would split the line, an escape sequence would reach the terminal), and at most
+ * MAX_MESSAGE characters.
+ */
+export function oneLine(s: string): string {
+  const clean = s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`);
+  });
+  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE - 1)}…` : clean;
 }

@@ -4,6 +4,7 @@
  * (numpy `dtype.str`; numpy/lib/format.py `dtype_to_descr`).
  */
 import { nativeOrder } from '../../src/convert/samples.js';
+import { showString } from './literal.js';
 import type { BitsPerSample, ByteOrder, SampleFormat } from '../../src/model.js';
 
 export interface NpyDtype {
@@ -47,7 +48,7 @@ export type DescrResult = { ok: NpyDtype } | { unsupported: string } | { invalid
  */
 export function parseDescr(descr: string): DescrResult {
   const m = TYPESTR.exec(descr);
-  if (!m) return { invalid: `descr '${descr}' is not an array-protocol type string such as '<u2'` };
+  if (!m) return { invalid: `descr ${showString(descr)} is not an array-protocol type string such as '<u2'` };
   const [, order = '', kind = '', size = '', unit] = m;
   if (unit === undefined) {
     // numpy spells bool '?' as well as 'b1'.
@@ -59,5 +60,5 @@ export function parseDescr(descr: string): DescrResult {
       return { ok: { descr, ...t, byteOrder: t.itemSize === 1 ? 'le' : byteOrder } };
     }
   }
-  return { unsupported: `descr '${descr}' is not supported; supported: ${SUPPORTED_DESCRS}` };
+  return { unsupported: `descr ${showString(descr)} is not supported; supported: ${SUPPORTED_DESCRS}` };
 }

@@ -7,7 +7,7 @@
 import { RasterError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { parseDescr, type NpyDtype } from './dtype.js';
-import { parseLiteral, showLiteral, type PyValue } from './literal.js';
+import { parseLiteral, showLiteral, showString, type PyValue } from './literal.js';
 import { isNpyMagic } from './magic.js';
 
 
@@ -124,9 +124,9 @@ function validateDict(d: PyValue, headerAt: number): Pick<NpyHeader, 'dtype' | '
   for (const { key, value } of d.entries) {
     if (key.kind !== 'str') throw bad('header', key, `dict keys must be strings, found ${showLiteral(key)}`, headerAt);
     if (!(EXPECTED_KEYS as readonly string[]).includes(key.value)) {
-      throw bad(key.value, key, `unexpected key '${key.value}'; the header has exactly the keys ${EXPECTED_KEYS.join(', ')}`, headerAt);
+      throw bad('header', key, `unexpected key ${showString(key.value)}; the header has exactly the keys ${EXPECTED_KEYS.join(', ')}`, headerAt);
     }
-    if (found.has(key.value)) throw bad(key.value, key, `key '${key.value}' appears twice`, headerAt);
+    if (found.has(key.value)) throw bad(key.value, key, `key ${showString(key.value)} appears twice`, headerAt);
     found.set(key.value, value);
   }
   const get = (k: HeaderKey): PyValue => {

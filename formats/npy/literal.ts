@@ -263,6 +263,20 @@ class LiteralParser {
   }
 }
 
+/**
+ * A string from the header as Python's repr quotes it, for messages: quotes, backslashes and
+ * control characters escaped (so that a message stays one line and sends no terminal escapes),
+ * at most 60 characters of it.
+ */
+export function showString(s: string): string {
+  const cut = s.length > 60 ? s.slice(0, 60) : s;
+  const escaped = cut.replace(/[\\'\x00-\x1f\x7f-\x9f]/g, (c) => {
+    const named: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `'${escaped}${cut.length < s.length ? '…' : ''}'`;
+}
+
 /** Short Python-like rendering of a value for messages (bounded length). */
 export function showLiteral(v: PyValue): string {
   const s = render(v, 0);
@@ -273,7 +287,7 @@ function render(v: PyValue, depth: number): string {
   if (depth > 4) return '…';
   switch (v.kind) {
     case 'str':
-      return `'${v.value.length > 60 ? v.value.slice(0, 60) + '…' : v.value}'`;
+      return showString(v.value);
     case 'int':
       return v.value.toString();
     case 'number':

@@ -10,7 +10,7 @@ import type { Options as YargsOption } from 'yargs';
 // wrapper around yargs's CommonJS build, which scripts/bundle-cli.mjs puts into the CLI's file.
 import yargs from 'yargs/yargs';
 import { createRegistry, describe, convert } from '../index.js';
-import { EXIT_CODES, RasterError, type ErrorCode, type ErrorContext } from '../errors.js';
+import { EXIT_CODES, oneLine, RasterError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
 import { StreamSink } from '../io/byte-sink.js';
@@ -286,7 +286,7 @@ async function main(): Promise<number> {
       onNotice: (m) => {
         if (quiet) return;
         bar?.clear();
-        process.stderr.write(`raster2img: note: ${m}\n`);
+        process.stderr.write(`raster2img: note: ${oneLine(m)}\n`);
       },
     });
     bar?.clear();
@@ -298,7 +298,7 @@ async function main(): Promise<number> {
       if (debug && err.stack) process.stderr.write(err.stack + '\n');
       return err.code === 'E_ABORTED' && signalled ? (SIGNAL_EXIT[signalled] ?? err.exitCode) : err.exitCode;
     }
-    process.stderr.write(`raster2img: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`raster2img: internal error: ${oneLine((err as Error)?.message ?? String(err))}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
     return 70; // EX_SOFTWARE: a bug in raster2img, not in the input
   }
@@ -310,7 +310,7 @@ main().then(
   },
   (err: unknown) => {
     const hint = err instanceof UsageError ? ' (raster2img --help lists the options)' : '';
-    process.stderr.write(`raster2img: ${(err as Error)?.message ?? String(err)}${hint}\n`);
+    process.stderr.write(`raster2img: ${oneLine((err as Error)?.message ?? String(err))}${hint}\n`);
     process.exitCode = EXIT_CODES.usage;
   },
 );

@@ -305,3 +305,10 @@ test('errors name the input: <buffer> for bytes, <stream> for a stream of the ca
     }
     assert.deepEqual(await readdir(dir), []);
   }));
+
+test('an error message is one line whatever the file name holds, and bounded in length', () => {
+  const e = new RasterError('E_TRUNCATED', `input ends early \u001b[2J${'x'.repeat(5000)}`, { file: 'a\nb\r.raw', page: 2, offset: 9 });
+  assert.ok(e.message.startsWith('a\\nb\\r.raw: page 2: byte 9: input ends early \\x1b[2J'), e.message.slice(0, 80));
+  assert.ok(e.message.length <= 1000);
+  assert.equal(e.detail.slice(0, 17), 'input ends early ', 'the detail itself is kept as it was');
+});

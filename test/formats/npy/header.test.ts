@@ -107,7 +107,7 @@ test('HEADER_LEN larger than the file, lying short, lying long, or beyond the li
 
 test('keys: missing, extra, duplicated, not strings; the header must be a dict', async () => {
   await failsAt(`{'descr': '|u1', 'shape': (2, 2), }`, 'E_BAD_HEADER', 'fortran_order', '{');
-  await failsAt(`{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}`, 'E_BAD_HEADER', 'extra', `'extra'`);
+  await failsAt(`{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), 'extra': 1}`, 'E_BAD_HEADER', 'header', `'extra'`);
   await failsAt(`{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), 'descr': '|u1'}`, 'E_BAD_HEADER', 'descr', `'descr': '|u1'}`);
   await failsAt(`{'descr': '|u1', 'fortran_order': False, 3: (2, 2)}`, 'E_BAD_HEADER', 'header', '3:');
   await failsAt(`[('descr', '|u1')]`, 'E_BAD_HEADER', 'header', '[');
@@ -239,5 +239,24 @@ test('descr spellings: native and not-applicable byte orders, the ? bool code', 
     const { pages } = await decodeAll(file(`{'descr': '${descr}', 'fortran_order': False, 'shape': (2, 2), }`, new Uint8Array(16)));
     const l = pages[0]!.info.layout;
     assert.deepEqual([l.sampleFormat, l.bitsPerSample, l.byteOrder], [format, bits, order], descr);
+  }
+});
+
+test('strings from the header are quoted with their control characters escaped and cut short: one line, no terminal escapes', async () => {
+  const cases = [
+    `{'des\\ncr': '|u1', 'fortran_order': False, 'shape': (2, 2), }`,
+    `{'descr': '<u4\\n\\x1b[31mRED', 'fortran_order': False, 'shape': (2, 2), }`,
+    `{'descr': '|u1', 'fortran_order': 'x\\ry', 'shape': (2, 2), }`,
+    `{'descr': '|u1', 'fortran_order': False, 'shape': (2, 'q\\nz'), }`,
+    `{'descr': '${'\\x07'.repeat(100000)}', 'fortran_order': False, 'shape': (2, 2), }`,
+  ];
+  for (const text of cases) {
+    const e = await open(file(text, new Uint8Array(64), 2)).then(
+      () => assert.fail(`accepted: ${text.slice(0, 80)}`),
+      (err: unknown) => err as RasterError,
+    );
+    assert.ok(e instanceof RasterError, String(e));
+    assert.doesNotMatch(e.message, /[\x00-\x1f\x7f-\x9f]/, e.message.slice(0, 200));
+    assert.ok(e.message.length < 400, `${e.message.length} characters`);
   }
 });
