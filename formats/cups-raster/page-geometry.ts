@@ -165,6 +165,16 @@ export function pageGeometry(d: RasterDims, byteOrder: ByteOrder, at: FieldOffse
   const channels = mapping.source.map(where);
   const flag = mapping.whiteFlag === undefined ? undefined : where(mapping.whiteFlag);
   const rowBytes = Math.ceil((width * mapping.channels * bpc) / 8);
+  // A banded or planar row gathers one line of each colour. CUPS bounds a planar page's lines one
+  // by one, which let a 2 KB file of 15 planes ask for rows of 15 × 16 MiB (peak RSS 544–790 MB):
+  // the assembled row is bounded as CUPS bounds a line.
+  if (rowBytes > MAX_BYTES_PER_LINE)
+    throw fail('E_LIMIT', `a row of this page is ${rowBytes} bytes (${numColors} colours of ${bpl} bytes per line); at most ${MAX_BYTES_PER_LINE} are read, as CUPS reads lines`, {
+      field: 'cupsBytesPerLine',
+      offset: at('cupsBytesPerLine'),
+      expected: MAX_BYTES_PER_LINE,
+      actual: rowBytes,
+    });
   const plain = channels.every((c, i) => c.segment === 0 && c.bitOffset === i * bpc);
   const plan: AssemblyPlan = {
     width,

@@ -216,6 +216,24 @@ test('wrong sync word → E_BAD_MAGIC at byte 0', async () => {
   await assert.rejects(cupsRasterDecoder.open(ByteSource.fromBytes(bytes), {}), (e: RasterError) => e.message.includes('the sync word is "\\x93NUM" (934e554d)'));
 });
 
+test('a planar row is bounded as a line is: 15 planes of 2 MiB lines are E_LIMIT, not 30 MiB rows', async () => {
+  // CUPS_CSPACE_DEVICEF (62): 15 colours; CUPS_ORDER_PLANAR (2); 8-bit colours.
+  const page = (width: number): SynthPage => ({ width, height: 1, bitsPerColor: 8, bitsPerPixel: 8, bytesPerLine: width, colorOrder: 2, colorSpace: 62, numColors: 15, lines: [] });
+  const header = (width: number) => Buffer.concat([Buffer.from('RaS2'), synthHeader(page(width), 'RaS2')]);
+  const firstPage = async (bytes: Uint8Array) => (await cupsRasterDecoder.open(ByteSource.fromBytes(bytes), {})).pages()[Symbol.asyncIterator]().next();
+  await assert.rejects(firstPage(header(2 * 1024 * 1024)), (e: unknown) => {
+    assert.ok(e instanceof RasterError, String(e));
+    assert.equal(e.code, 'E_LIMIT');
+    assert.match(e.message, /a row of this page is 31457280 bytes \(15 colours of 2097152 bytes per line\)/);
+    return true;
+  });
+  // At the bound, the page is read.
+  const w = Math.floor((16 * 1024 * 1024) / 15);
+  const atBound = synthStream('RaS2', [{ ...page(w), lines: Array.from({ length: 15 }, (_, c) => new Uint8Array(w).fill(c)) }]);
+  const pages = (await cupsRasterDecoder.open(ByteSource.fromBytes(atBound), {})).pages()[Symbol.asyncIterator]();
+  assert.equal((await pages.next()).value?.info.layout.channels, 15);
+});
+
 test('truncated header → E_TRUNCATED naming the header and the offset', async () => {
   await rejects(good().subarray(0, 1000), 'E_TRUNCATED', (e) => {
     assert.equal(e.page, 1);
