@@ -133,7 +133,7 @@ export async function openInput(
     await source.close();
   };
   try {
-    if (signal?.aborted) throw interrupted();
+    if (signal?.aborted) throw interrupted(signal);
     const { decoder, signature } = await registry.detect(source, options, options.from);
     source.format = decoder.name;
     const decoded = await decoder.open(source, options);
@@ -142,7 +142,7 @@ export async function openInput(
   } catch (err) {
     await close();
     // Whatever failed after the signal (a read of the stream it destroyed, a spool) is the cancellation.
-    throw signal?.aborted ? interrupted(source.name) : locate(err, source.name);
+    throw signal?.aborted ? interrupted(signal, source.name) : locate(err, source.name);
   }
 }
 
@@ -224,8 +224,9 @@ function pageNotFound(page: number, pages: number): RasterError {
 }
 
 /** The error of a cancelled conversion (whatever failed after the signal is the cancellation). */
-function interrupted(file?: string): RasterError {
-  return new RasterError('E_ABORTED', 'interrupted', file === undefined ? {} : { file });
+function interrupted(signal: AbortSignal | undefined, file?: string): RasterError {
+  // The signal's reason (an AbortSignal.timeout's TimeoutError, the caller's own) as the cause.
+  return new RasterError('E_ABORTED', 'interrupted', { ...(file === undefined ? {} : { file }), cause: signal?.reason });
 }
 
 /** A second page for a single-image format without a %d pattern or --page. */
@@ -381,7 +382,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     for await (const page of opened.decoded.pages()) {
       pageNo++;
       if (options.page !== undefined && pageNo !== options.page) continue;
-      if (options.signal?.aborted) throw interrupted();
+      if (options.signal?.aborted) throw interrupted(options.signal);
       if (!current) {
         const path = output === '-' ? output : pageFileName(output, pageNo);
         const sink = await ByteSink.create(path, encoder.needsSeekableOutput, {
@@ -418,7 +419,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
       throw err; // convertFile hands the caller's own error on
     }
     // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
-    const e = options.signal?.aborted ? interrupted(opened.source.name) : locate(err, opened.source.name);
+    const e = options.signal?.aborted ? interrupted(options.signal, opened.source.name) : locate(err, opened.source.name);
     // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
     const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
     // The error above is the one to report; closeOutput removed its file if it could not finish it.

@@ -19,9 +19,11 @@ test('an AbortSignal cancels a conversion waiting on a silent stream: E_ABORTED 
       const controller = new AbortController();
       const out = join(dir, `out-${planar}.tif`);
       const conversion = convert(input, out, { width: 100, height: 100, channels: 1, planar, signal: controller.signal });
-      setTimeout(() => controller.abort(), 200);
+      const reason = new Error('the caller gave up');
+      setTimeout(() => controller.abort(reason), 200);
       const started = Date.now();
-      await assert.rejects(conversion, (e: unknown) => e instanceof RasterError && e.code === 'E_ABORTED');
+      // The signal's reason is the error's cause, as Node's own APIs keep it.
+      await assert.rejects(conversion, (e: unknown) => e instanceof RasterError && e.code === 'E_ABORTED' && e.cause === reason);
       assert.ok(Date.now() - started < 5000, 'settled soon after the signal');
       assert.deepEqual(await readdir(dir), [], `planar ${planar}: nothing left`);
     }
