@@ -78,6 +78,8 @@ export interface Progress {
   page: number;
   rowsDone: number;
   height: number;
+  /** Pages in the input, when known before they are read (an .npy shape, a raw file's size). */
+  pages?: number;
 }
 
 export interface ConvertResult {
@@ -328,7 +330,7 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
   const notices: string[] = [];
   const callbacks = new CallerCallbacks();
   const onNotice = callbacks.wrap(options.onNotice);
-  const onProgress = callbacks.wrap(options.onProgress);
+  const progress = callbacks.wrap(options.onProgress);
   const notice = (m: string) => {
     if (notices.includes(m)) return;
     notices.push(m);
@@ -379,6 +381,8 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     // Known up front (an .npy stack): refuse before anything is written, even to stdout.
     if (!encoder.multiPage && !perPageFiles && options.page === undefined && (opened.decoded.pageCount ?? 1) > 1)
       throw tooManyPages(encoder, opened.decoded.pageCount);
+    const pages = opened.decoded.pageCount;
+    const onProgress = (p: Progress) => progress(pages === undefined ? p : { ...p, pages });
     for await (const page of opened.decoded.pages()) {
       pageNo++;
       if (options.page !== undefined && pageNo !== options.page) continue;

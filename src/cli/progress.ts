@@ -19,10 +19,7 @@ export class ProgressBar {
     const now = Date.now();
     if (now - this.last < 100 && p.rowsDone < p.height) return;
     this.last = now;
-    const cols = Math.max(20, Math.min(60, (this.out.columns ?? 80) - 30));
-    const frac = p.height > 0 ? p.rowsDone / p.height : 1;
-    const full = Math.round(frac * cols);
-    this.out.write(`\rpage ${p.page} [${'#'.repeat(full)}${'.'.repeat(cols - full)}] ${(frac * 100).toFixed(0).padStart(3)}%`);
+    this.out.write(`\r${progressLine(p, this.out.columns ?? 80)}`);
     this.drawn = true;
   }
 
@@ -31,4 +28,20 @@ export class ProgressBar {
     if (this.drawn) this.out.write('\r\x1b[K');
     this.drawn = false;
   }
+}
+
+/**
+ * "page 2 of 3 [#####.....]  50%", fitted into a terminal `columns` wide: one column is left free
+ * (writing into the last one wraps on some terminals, and the clean-up would erase only the new
+ * line), the bar takes the room that is left (at most 60), and goes when fewer than 5 remain.
+ */
+export function progressLine(p: Progress, columns: number): string {
+  const frac = p.height > 0 ? p.rowsDone / p.height : 1;
+  const label = `page ${p.page}${p.pages === undefined ? '' : ` of ${p.pages}`}`;
+  const percent = `${(frac * 100).toFixed(0).padStart(3)}%`;
+  const width = columns - 1;
+  const room = Math.min(60, width - label.length - percent.length - 4);
+  const full = Math.round(frac * room);
+  const line = room >= 5 ? `${label} [${'#'.repeat(full)}${'.'.repeat(room - full)}] ${percent}` : `${label} ${percent}`;
+  return line.slice(0, Math.max(0, width));
 }

@@ -312,3 +312,13 @@ test('an error message is one line whatever the file name holds, and bounded in 
   assert.ok(e.message.length <= 1000);
   assert.equal(e.detail.slice(0, 17), 'input ends early ', 'the detail itself is kept as it was');
 });
+
+test('onProgress says how many pages the input has when that is known before reading (an .npy stack), and not otherwise', () =>
+  withTempDir('r2i-api-', async (dir) => {
+    const seen: { page: number; pages?: number }[] = [];
+    await convert(join(process.cwd(), 'samples', 'npy', 'stack-f4-3x16x20.npy'), join(dir, 'p-%d.tif'), { onProgress: (p) => void seen.push(p) });
+    assert.deepEqual([...new Set(seen.map((p) => `${p.page}/${p.pages}`))], ['1/3', '2/3', '3/3']);
+    const stream: { pages?: number }[] = [];
+    await convert(Readable.from([Buffer.alloc(36)]), join(dir, 's.tif'), { width: 4, height: 3, layout: 'rgb', onProgress: (p) => void stream.push(p) });
+    assert.ok(stream.length > 0 && stream.every((p) => p.pages === undefined));
+  }));
