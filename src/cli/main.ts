@@ -70,9 +70,6 @@ function buildParser(registry: FormatRegistry) {
       if (a.help || a.version) return true;
       if (!a.in) throw new Error('--in is required');
       if (!a.info && !a.out) throw new Error('--out is required (or --info)');
-      // yargs turns "--width abc" into NaN; say what was wrong rather than echo NaN later.
-      for (const [key, value] of Object.entries(a))
-        if (typeof value === 'number' && Number.isNaN(value) && key.length > 1 && !key.includes('-')) throw new Error(`--${flagName(key)} must be a number`);
       return true;
     })
     // One line, as for every other error; the whole help only on --help.
@@ -129,6 +126,8 @@ function glueDashValues(args: string[]): string[] {
 interface FlagTable {
   canonical: Map<string, string>;
   takesValue: Set<string>;
+  /** Flags whose value is a number (every one of them a whole number). */
+  numbers: Set<string>;
   switches: Set<string>;
 }
 
@@ -138,7 +137,7 @@ function flagTable(parser: ReturnType<typeof buildParser>): FlagTable {
   const canonical = new Map<string, string>();
   for (const [key, aliases] of Object.entries(opts.alias))
     for (const a of [key, ...aliases]) canonical.set(a, key);
-  return { canonical, takesValue: new Set([...opts.string, ...opts.number]), switches: new Set(opts.boolean) };
+  return { canonical, takesValue: new Set([...opts.string, ...opts.number]), numbers: new Set(opts.number), switches: new Set(opts.boolean) };
 }
 
 /**
@@ -205,6 +204,9 @@ function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
     // yargs reads an empty number as 0 ("--level ''" wrote a stored PNG) and a switch's value
     // other than true/false as false ("--bigtiff=yes" wrote a classic TIFF).
     if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${name} needs a value, not an empty string`);
+    // yargs reads numbers with Number(): "1e2", "0x64" and " 100" were all 100.
+    if (flags.numbers.has(name) && value !== undefined && !/^-?\d+$/.test(value))
+      throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
       throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
   }

@@ -48,7 +48,11 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
     [[], /--in is required/],
     [['--in', 'x', '--out', 'y.tif', '--bogus'], /Unknown argument: bogus/],
     [['--in', 'x', '--out', 'y.tif', '--depth', '12'], /Invalid values: Argument: depth, Given: "12", Choices: "1",/],
-    [['--in', 'x', '--out', 'y.tif', '--width', 'abc'], /--width must be a number/],
+    [['--in', 'x', '--out', 'y.tif', '--width', 'abc'], /--width must be a whole number in decimal digits \(got "abc"\)/],
+    // Not what yargs's Number() makes of them (100 each).
+    [['--in', 'x', '--out', 'y.tif', '--width', '1e2'], /--width must be a whole number in decimal digits \(got "1e2"\)/],
+    [['--in', 'x', '--out', 'y.tif', '--width=0x64'], /--width must be a whole number in decimal digits \(got "0x64"\)/],
+    [['--in', 'x', '--out', 'y.tif', '--page', ' 1'], /--page must be a whole number in decimal digits \(got " 1"\)/],
     [['--in', 'x', '--out', 'y.jpg', '--format', 'jpeg'], /unknown output format "jpeg"; known: tiff, png, bmp/],
     [['--in', NPY, '--out', 'y.tif', '--from', 'bogus'], /unknown input format "bogus"/],
     [['--in', NPY, '--out', 'y.png', '--range', ',1'], /--range must be two numbers LO,HI with LO < HI \(got ",1"\)/],
