@@ -5,7 +5,7 @@
  * queued, so memory is a few bands whatever the image size.
  */
 import type { Readable, Writable } from 'node:stream';
-import { RasterError, ioError } from './errors.js';
+import { RasterError, ioError, type ErrorCode } from './errors.js';
 import { ByteSource } from './io/byte-source.js';
 import { ByteSink } from './io/byte-sink.js';
 import { rowBytes, validateLayout, type PageInfo } from './model.js';
@@ -154,17 +154,30 @@ export interface DescribeCoreOptions extends OpenCoreOptions {
 }
 export type DescribeOptions = DescribeCoreOptions & Options;
 
+/** Errors that say what is wrong with an input's bytes (not with the options, the system, or a signal). */
+const DAMAGE_CODES = new Set<ErrorCode>(['E_BAD_MAGIC', 'E_BAD_HEADER', 'E_UNSUPPORTED', 'E_TRUNCATED', 'E_SIZE_MISMATCH', 'E_CORRUPT_DATA', 'E_LIMIT']);
+
 /**
  * JSON description of every page (what --info prints). Reads headers, skips pixels.
  * An input that goes bad after its file header is described up to the damage, and the document
  * gets `error` (the RasterError as JSON): for a damaged print job, the good pages' headers are
  * what one wants to see, as tiffinfo prints the directories it could read.
+ * A recognised input whose file header is damaged gets no pages and `error`.
  * @throws RasterError when the input cannot be opened or identified, or --page is past the end.
  */
 export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
   const wanted = options.page;
   checkPageOption(wanted);
-  const opened = await openInput(registry, input, options, 'describe');
+  let opened: OpenedInput;
+  try {
+    opened = await openInput(registry, input, options, 'describe');
+  } catch (err) {
+    // The format was recognised but its file header is damaged (an .npy header, a raw size):
+    // described as a CUPS job whose first page header is, with no pages and the error.
+    if (err instanceof RasterError && err.format !== undefined && DAMAGE_CODES.has(err.code))
+      return { file: err.file, format: err.format, pages: [], error: err.toJSON() };
+    throw err;
+  }
   const pages: Record<string, unknown>[] = [];
   let error: RasterError | undefined;
   let n = 0;

@@ -169,7 +169,7 @@ export function countPages(g: RawGeometry, height: number, size: number | undefi
   if (size === undefined) return undefined;
   const span = pageSpan(g, height);
   const data = size - g.offset;
-  const page = `${g.width}×${height} ${g.stored.name} ${g.bits === 32 ? '32-bit float' : `${g.bits}-bit`}${g.planar ? ' planar' : ''}, ${g.stride} bytes per ${g.planar ? 'plane row' : 'row'}`;
+  const page = `${g.width}×${height} ${g.stored.name} ${g.bits === 32 ? '32-bit float' : `${g.bits}-bit`}${g.planar ? ' planar' : ''}, ${g.stride} byte${g.stride === 1 ? '' : 's'} per ${g.planar ? 'plane row' : 'row'}`;
   if (data >= span && data % span === 0) return data / span;
   // A last row without its padding is still a complete image.
   const slack = lastRowSlack(g);

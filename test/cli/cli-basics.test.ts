@@ -252,6 +252,25 @@ test('--info on a damaged job prints what it could read, then the error (exit 2)
   assert.match(past.stderr, /--page 3 asked for, but the input has 2 pages/);
 });
 
+test('--info on an input whose file header is damaged prints its format, no pages and the error (exit 2), as for a CUPS job', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    const bad = join(dir, 'hello.npy');
+    await writeFile(bad, Buffer.concat([npyPreamble("{'descr': 'hello', 'fortran_order': False, 'shape': (2, 2), }", 1), Buffer.alloc(4)]));
+    const r = await runCli(['--in', bad, '--info']);
+    assert.equal(r.code, 2, r.stderr);
+    const doc = JSON.parse(r.stdout.toString()) as { format: string; pages: unknown[]; error: { code: string; field: string } };
+    assert.deepEqual([doc.format, doc.pages, doc.error.code, doc.error.field], ['npy', [], 'E_BAD_HEADER', 'descr']);
+    assert.match(r.stderr, /^raster2img: .*hello\.npy: byte 20: descr: descr 'hello' is not an array-protocol type string[^\n]*\n$/);
+    // Not recognised at all, or not there: no description, only the error.
+    const unknown = join(dir, 'what.bin');
+    await writeFile(unknown, Buffer.from('nothing known'));
+    for (const input of [unknown, join(dir, 'missing.npy')]) {
+      const u = await runCli(['--in', input, '--info']);
+      assert.notEqual(u.code, 0);
+      assert.equal(u.stdout.length, 0, input);
+    }
+  }));
+
 test('--info on an .npy file cut short describes its pages up to the cut, as from stdin; converting it writes nothing', () =>
   withTempDir('r2i-cli-', async (dir) => {
     // Three 2×5 pages with 23 of their 30 bytes: page 3 is cut.
