@@ -27,6 +27,9 @@ export const LAYOUTS = {
   bgr: { name: 'bgr', stored: 3, pick: [2, 1, 0], colorModel: 'rgb', alpha: false },
   bgra: { name: 'bgra', stored: 4, pick: [2, 1, 0, 3], colorModel: 'rgb', alpha: true },
   xrgb: { name: 'xrgb', stored: 4, pick: [1, 2, 3], colorModel: 'rgb', alpha: false },
+  // A little-endian frame buffer of 0x00RRGGBB words (XRGB8888, as Linux's fbdev and DRM keep it)
+  // stores the bytes B, G, R, 0.
+  bgrx: { name: 'bgrx', stored: 4, pick: [2, 1, 0], colorModel: 'rgb', alpha: false },
   rgbx: { name: 'rgbx', stored: 4, pick: [0, 1, 2], colorModel: 'rgb', alpha: false },
   cmyk: { name: 'cmyk', stored: 4, pick: [0, 1, 2, 3], colorModel: 'cmyk', alpha: false },
 } as const satisfies Record<string, StoredLayout>;

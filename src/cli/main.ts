@@ -82,7 +82,7 @@ function buildParser(registry: FormatRegistry) {
       '$0 -i scan.raw --width 4000 --height 3000 --layout rgb --depth 16 --endian big --offset 1800 -o scan.tif',
       '16-bit big-endian RGB after an 1800-byte header',
     )
-    .example('$0 -i dump.bin --width 640 --height 480 --layout xrgb -o frame.png', '"00RRGGBB" dump to PNG')
+    .example('$0 -i fb.bin --width 640 --height 480 --layout bgrx -o frame.png', 'little-endian XRGB8888 frame buffer to PNG')
     .example('$0 -i stack.npy -o slice-%03d.png', 'one PNG per page of an (N, H, W) array')
     .example('cat img.npy | $0 -i - -o - -f png > img.png', 'stdin to stdout')
     .example('$0 -i img.npy --info', "the input's headers as JSON")

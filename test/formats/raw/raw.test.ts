@@ -338,3 +338,10 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
   for (const [o, re] of cases)
     await assert.rejects(rawDecoder.open(ByteSource.fromBytes(new Uint8Array(48)), o), (e: unknown) => e instanceof RasterError && e.code === 'E_BAD_OPTION' && re.test(e.message), inspect(o));
 });
+
+test('raw: bgrx reads a little-endian frame buffer of 0x00RRGGBB words (XRGB8888) as RGB', async () => {
+  const bytes = Uint8Array.from([0x33, 0x22, 0x11, 0x00, 0xcc, 0xbb, 0xaa, 0x00]); // 0x00112233, 0x00aabbcc little-endian
+  const { pages, layouts } = await decodeAll(ByteSource.fromBytes(bytes), { width: 2, height: 1, layout: 'bgrx' });
+  assert.deepEqual([...pages[0]!], [0x11, 0x22, 0x33, 0xaa, 0xbb, 0xcc]);
+  assert.equal((layouts[0] as { channels: number }).channels, 3);
+});
