@@ -289,7 +289,8 @@ function render(v: PyValue, depth: number): string {
     case 'str':
       return showString(v.value);
     case 'int':
-      return v.value.toString();
+      // Capped at HUGE_INT when read: the digits beyond are not known any more.
+      return v.value >= HUGE_INT ? `≥10^${MAX_INT_DIGITS}` : v.value <= -HUGE_INT ? `≤-10^${MAX_INT_DIGITS}` : v.value.toString();
     case 'number':
       return v.text.length > 40 ? v.text.slice(0, 40) + '…' : v.text;
     case 'bool':
