@@ -2,6 +2,7 @@
  * Opening a CUPS raster or Apple raster stream: the sync word or file header, then a RasterStream
  * that parses each page header with the format's own field layout. Loaded by index.ts on first use.
  */
+import { oneLine } from '../../src/errors.js';
 import type { ByteSource } from '../../src/io/byte-source.js';
 import { fieldOffset, isPwgHeader, parsePageHeader, pwgFields } from './header.js';
 import { BITS_PER_COLOR, MAX_HEIGHT, MAX_WIDTH, type RasterDims } from './page-geometry.js';
@@ -31,8 +32,8 @@ export async function openCupsRaster(src: ByteSource): Promise<RasterStream> {
   const head = await src.peek(4);
   const kind = cupsStreamKind(head);
   if (!kind) {
-    // Printable ASCII as it is, other bytes as \xNN: "\x93NUM" for an .npy file, not an invisible C1 control.
-    const found = Array.from(head, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+    // Control bytes escaped ("\x93NUM" of an .npy file) in the detail and the field too, not only in the message.
+    const found = oneLine(Buffer.from(head).toString('latin1'));
     throw src.fail('E_BAD_MAGIC', `not a CUPS raster stream: the sync word is "${found}" (${Buffer.from(head).toString('hex')}); expected one of ${KNOWN_SYNCS.join(', ')}`, {
       offset: 0,
       expected: 'a CUPS raster sync word',

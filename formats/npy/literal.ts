@@ -8,7 +8,7 @@
  * Tokens are read from the header bytes, not from decoded text: every syntax character is ASCII,
  * so byte offsets stay exact even for UTF-8 (format 3.0) headers; only string contents are decoded.
  */
-import { RasterError } from '../../src/errors.js';
+import { oneLine, RasterError } from '../../src/errors.js';
 
 /** A parsed literal; `offset` is the absolute byte offset of its first byte in the input. */
 export type PyValue =
@@ -270,11 +270,7 @@ class LiteralParser {
  */
 export function showString(s: string): string {
   const cut = s.length > 60 ? s.slice(0, 60) : s;
-  const escaped = cut.replace(/[\\'\x00-\x1f\x7f-\x9f]/g, (c) => {
-    const named: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-  return `'${escaped}${cut.length < s.length ? '…' : ''}'`;
+  return `'${oneLine(cut.replace(/[\\']/g, '\\$&'))}${cut.length < s.length ? '…' : ''}'`;
 }
 
 /** Short Python-like rendering of a value for messages (bounded length). */

@@ -120,7 +120,7 @@ export async function writeIfds(
     const end = next || plan.end;
     if (end - bufStart > buf.length) {
       await write(buf.subarray(0, at - bufStart));
-      buf = end - at > WRITE_CHUNK ? new Uint8Array(end - at) : buf.length > WRITE_CHUNK ? new Uint8Array(WRITE_CHUNK) : buf.fill(0);
+      buf = new Uint8Array(Math.max(WRITE_CHUNK, end - at)); // zeros: the padding between IFDs
       bufStart = at;
     }
     writeIfd(buf, bufStart, at, entriesOf(i, plan.big), next, plan.big, littleEndian);

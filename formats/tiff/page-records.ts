@@ -28,6 +28,10 @@ class Float64List {
     this.push(Float64Array.of(value));
   }
 
+  at(i: number): number {
+    return this.data[i]!;
+  }
+
   /** A view of [from, to); valid until the next push. */
   view(from: number, to: number): Float64Array {
     return this.data.subarray(from, to);
@@ -63,10 +67,10 @@ export class PageRecords {
 
   /** Page i (0-based); its strip arrays are views, valid until the next add(). */
   get(i: number): PageRecord {
-    const from = this.stripStart.view(i, i + 1)[0]!;
-    const to = i + 1 < this.length ? this.stripStart.view(i + 1, i + 2)[0]! : this.offsets.length;
+    const from = this.stripStart.at(i);
+    const to = i + 1 < this.length ? this.stripStart.at(i + 1) : this.offsets.length;
     return {
-      ...this.kinds[this.pageKind.view(i, i + 1)[0]!]!,
+      ...this.kinds[this.pageKind.at(i)]!,
       stripOffsets: this.offsets.view(from, to),
       stripByteCounts: this.byteCounts.view(from, to),
     };
