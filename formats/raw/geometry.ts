@@ -142,11 +142,14 @@ export function pageSpan(g: RawGeometry, height: number): number {
 }
 
 /**
- * Bytes the input may lack at its end: the padding of the last row, which a dump often leaves off
- * (interleaved rows only; planes are read by position).
+ * How many whole `unit`s (pages, or rows) `data` bytes hold, or undefined if not a whole number of
+ * at least one. The padding of the last row may be missing: a dump's last row often stops at its
+ * last pixel (interleaved rows only; planes are read by position).
  */
-export function lastRowSlack(g: RawGeometry): number {
-  return g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
+export function wholeUnits(g: RawGeometry, data: number, unit: number): number | undefined {
+  const slack = g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
+  for (const bytes of slack > 0 ? [data, data + slack] : [data]) if (bytes >= unit && bytes % unit === 0) return bytes / unit;
+  return undefined;
 }
 
 /** The output layout of one page. */
@@ -173,10 +176,8 @@ export function countPages(g: RawGeometry, height: number, size: number | undefi
   const span = pageSpan(g, height);
   const data = size - g.offset;
   const page = `${g.width}×${height} ${g.stored.name} ${g.bits === 32 ? '32-bit float' : `${g.bits}-bit`}${g.planar ? ' planar' : ''}, ${g.stride} byte${g.stride === 1 ? '' : 's'} per ${g.planar ? 'plane row' : 'row'}`;
-  if (data >= span && data % span === 0) return data / span;
-  // A last row without its padding is still a complete image.
-  const slack = lastRowSlack(g);
-  if (slack > 0 && (data + slack) % span === 0 && data + slack >= span) return (data + slack) / span;
+  const pages = wholeUnits(g, data, span);
+  if (pages !== undefined) return pages;
   const hints = fitHints(g, height, data, size).map((h) => h.text);
   const detail =
     data < 0

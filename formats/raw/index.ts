@@ -8,7 +8,7 @@ import type { ByteSource } from '../../src/io/byte-source.js';
 import { rowBytes } from '../../src/model.js';
 import type { DecodedInput, DecoderPlugin, OptionSpecs, Options, PageReader } from '../../src/plugin.js';
 import { RawRowReader } from '../../src/rows/raw-rows.js';
-import { countPages, lastRowSlack, layoutOf, pageSpan, parseGeometry, DEPTH_NAMES, LAYOUT_NAMES, type RawGeometry } from './geometry.js';
+import { countPages, layoutOf, pageSpan, parseGeometry, wholeUnits, DEPTH_NAMES, LAYOUT_NAMES, type RawGeometry } from './geometry.js';
 import { pickChannels } from './pick-channels.js';
 
 export const rawDecoder = {
@@ -60,10 +60,8 @@ function deriveHeight(g: RawGeometry, src: ByteSource): number {
     throw new RasterError('E_BAD_OPTION', '--height is required when the input is a stream (its size is unknown)', { field: 'height', format: 'raw' });
   const perRow = pageSpan(g, 1);
   const data = src.size - g.offset;
-  // A last row without its padding is still a whole row.
-  const slack = lastRowSlack(g);
-  if (slack > 0 && data + slack >= perRow && (data + slack) % perRow === 0) return (data + slack) / perRow;
-  if (data < perRow || data % perRow !== 0)
+  const rows = wholeUnits(g, data, perRow);
+  if (rows === undefined)
     throw new RasterError(
       'E_SIZE_MISMATCH',
       data < 0
@@ -71,7 +69,7 @@ function deriveHeight(g: RawGeometry, src: ByteSource): number {
         : `without --height the data after the ${g.offset}-byte offset must be whole rows of ${perRow} bytes; it is ${data} bytes (${data < perRow ? 'less than one row' : `${data % perRow} left over`})`,
       { file: src.name, format: 'raw', expected: perRow, actual: data },
     );
-  return data / perRow;
+  return rows;
 }
 
 /** Notices for options that mean nothing for these samples (README: ignored with a notice, not silently). */

@@ -186,7 +186,7 @@ function splitShortClusters(args: string[], flags: FlagTable): string[] {
  * - an empty value, or a switch given a value other than true/false (below).
  */
 function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
-  const { canonical, takesValue, switches } = flags;
+  const { canonical, takesValue, numbers, switches } = flags;
   const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -205,7 +205,7 @@ function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
     // other than true/false as false ("--bigtiff=yes" wrote a classic TIFF).
     if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${name} needs a value, not an empty string`);
     // yargs reads numbers with Number(): "1e2", "0x64" and " 100" were all 100.
-    if (flags.numbers.has(name) && value !== undefined && !/^-?\d+$/.test(value))
+    if (numbers.has(name) && value !== undefined && !/^-?\d+$/.test(value))
       throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
       throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
