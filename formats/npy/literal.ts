@@ -248,7 +248,8 @@ class LiteralParser {
     // BigInt reads the 0x/0o/0b forms too; any base is at least 2, so 4 × MAX_INT_DIGITS digits
     // are past 10^MAX_INT_DIGITS whatever it is.
     const digits = m[1]!.replaceAll('_', '');
-    const magnitude = digits.length > 4 * MAX_INT_DIGITS ? HUGE_INT : BigInt(digits) > HUGE_INT ? HUGE_INT : BigInt(digits);
+    const exact = digits.length > 4 * MAX_INT_DIGITS ? HUGE_INT : BigInt(digits);
+    const magnitude = exact > HUGE_INT ? HUGE_INT : exact;
     return { kind: 'int', value: negative ? -magnitude : magnitude, offset: this.opts.base + at };
   }
 
