@@ -66,14 +66,13 @@ export async function openNpy(src: ByteSource): Promise<DecodedInput> {
     interpretation: g.interpretation,
   };
   const notices: string[] = [];
-  let damage: Damage | undefined;
+  let damage: RasterError | undefined;
   if (src.size !== undefined) {
     const have = src.size - h.dataOffset;
     if (have < dataBytes) {
       // A C-ordered array loses its last pages; a Fortran-ordered one, whose page index varies
       // fastest, loses the end of every page.
-      const page = h.fortranOrder ? 1 : Math.floor(have / (dataBytes / g.pages)) + 1;
-      damage = { error: truncated(src, h, dataBytes, have, page), page };
+      damage = truncated(src, h, dataBytes, have, h.fortranOrder ? 1 : Math.floor(have / (dataBytes / g.pages)) + 1);
     }
     // numpy.load reads prod(shape)·itemsize bytes and ignores the rest (format.py read_array).
     if (have > dataBytes) notices.push(`${have - dataBytes} bytes after the array data ignored, as numpy.load does`);
@@ -82,15 +81,9 @@ export async function openNpy(src: ByteSource): Promise<DecodedInput> {
     format: 'npy',
     header,
     pageCount: g.pages,
-    ...(damage ? { damage: damage.error } : {}),
+    ...(damage ? { damage } : {}),
     pages: () => pagesOf(src, h, g, layout, header, notices, dataBytes, damage),
   };
-}
-
-/** The input's damage (openNpy) and the first page (1-based) it cuts short. */
-interface Damage {
-  error: RasterError;
-  page: number;
 }
 
 function geometryOf(h: NpyHeader, src: ByteSource): NpyGeometry {
@@ -133,7 +126,8 @@ async function* pagesOf(
   header: Record<string, unknown>,
   notices: string[],
   dataBytes: number,
-  damage: Damage | undefined,
+  /** The input's damage (openNpy): its page is the first one it cuts short. */
+  damage: RasterError | undefined,
 ): AsyncGenerator<PageReader> {
   // Fortran order: the gather, made on the first row asked for (stdin is spooled to a temp file then).
   let gather: FortranGather | undefined;
@@ -160,7 +154,7 @@ async function* pagesOf(
       ? new FortranPageRows(fortranGather, n, g.height)
       : new RawRowReader(src, { rowBytes: elementRowBytes, stride: elementRowBytes, height: g.height }, 'the array data');
     yield new NpyPage(info, rows, boolScratch);
-    if (damage && n + 1 >= damage.page) throw damage.error;
+    if (damage && n + 1 >= damage.page!) throw damage;
     await rows.skipRest();
   }
   // Fortran pages read nothing unless rows are asked for (--info asks none): read a stream's data
