@@ -1,6 +1,8 @@
 /**
  * Bundles the compiled CLI (dist/src/cli/main.js and every module it reaches, yargs included)
- * into one CommonJS file, dist/bin/raster2img.cjs, the package's `bin`. Why: a CLI run loaded some
+ * into one CommonJS file, dist/bin/raster2img-main.cjs, which the package's `bin`,
+ * dist/bin/raster2img.cjs (scripts/cli-launcher.cjs), starts from a V8 code cache made here too
+ * (scripts/make-code-cache.cjs). Why one file: a CLI run loaded some
  * 50 ES modules, and Node's ES module loader itself; one CommonJS file starts some 40 ms sooner
  * (see the commit that added this). yargs inside it saves another 10 ms or so: Node no longer
  * resolves yargs and its six dependencies through their package.json "exports", file by file.
@@ -14,13 +16,15 @@
  * worker pool finds host.js and the task modules by it, and the CLI its package.json.
  */
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist') + sep;
-const outfile = resolve(dist, 'bin/raster2img.cjs');
+const outfile = resolve(dist, 'bin/raster2img-main.cjs');
+const launcher = resolve(dist, 'bin/raster2img.cjs');
 
 /** Replaces import.meta.url in each module with the file URL of that module's compiled twin. */
 const ownImportMetaUrl = {
@@ -31,6 +35,33 @@ const ownImportMetaUrl = {
       const code = await readFile(args.path, 'utf8');
       const twin = JSON.stringify(relative(dirname(outfile), args.path));
       return { contents: code.replaceAll('import.meta.url', `__moduleUrl(${twin})`), loader: 'js' };
+    });
+  },
+};
+
+const inYargs = (path) => path.includes(`${sep}node_modules${sep}yargs${sep}`);
+
+/**
+ * Two things yargs does when it loads that cost every run some 5 ms each, though the CLI needs
+ * neither unless it prints help:
+ * - it requires Node's `assert` for two internal checks (notStrictEqual, strictEqual), and
+ *   `assert` loads util's colour support, which makes stderr's stream: scripts/assert-shim.cjs
+ *   gives yargs the same two checks;
+ * - it reads process.stdout.columns, which makes stdout's stream (a pipe's loads net): read
+ *   when help is wrapped instead. The build fails if that code is not found, so a new yargs
+ *   cannot slip past unnoticed.
+ */
+const yargsStartUp = {
+  name: 'yargs-start-up',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      inYargs(args.importer) ? { path: resolve(root, 'scripts/assert-shim.cjs') } : undefined,
+    );
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]index\.cjs$/ }, async (args) => {
+      const eager = 'stdColumns:void 0!==process.stdout.columns?process.stdout.columns:null';
+      const code = await readFile(args.path, 'utf8');
+      if (!code.includes(eager)) throw new Error(`${args.path}: yargs no longer reads stdout's columns as bundle-cli.mjs expects`);
+      return { contents: code.replace(eager, 'get stdColumns(){return void 0!==process.stdout.columns?process.stdout.columns:null}'), loader: 'js' };
     });
   },
 };
@@ -52,10 +83,19 @@ await build({
       "const __moduleUrl = (rel) => require('node:url').pathToFileURL(require('node:path').join(__bundleDir, rel)).href;",
     ].join('\n'),
   },
-  plugins: [ownImportMetaUrl],
+  plugins: [ownImportMetaUrl, yargsStartUp],
   // Stack traces as the modules would give them (raster2img --debug): class names kept (not
   // _ByteSource), and a source map, through tsc's own, to src/*.ts for node --enable-source-maps.
   keepNames: true,
+  minifyWhitespace: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// The launcher compiles the bundle inside a function wrapper, where a #! line is a syntax error;
+// it becomes an empty line, so that the source map's line numbers still hold.
+const bundled = await readFile(outfile, 'utf8');
+await writeFile(outfile, bundled.replace(/^#!.*/, ''));
+await copyFile(resolve(root, 'scripts/cli-launcher.cjs'), launcher);
+await chmod(launcher, 0o755);
+execFileSync(process.execPath, [resolve(root, 'scripts/make-code-cache.cjs')], { stdio: 'inherit' });
