@@ -98,4 +98,5 @@ const bundled = await readFile(outfile, 'utf8');
 await writeFile(outfile, bundled.replace(/^#!.*/, ''));
 await copyFile(resolve(root, 'scripts/cli-launcher.cjs'), launcher);
 await chmod(launcher, 0o755);
+await chmod(outfile, 0o644); // run by the launcher, not by itself
 execFileSync(process.execPath, [resolve(root, 'scripts/make-code-cache.cjs')], { stdio: 'inherit' });

@@ -7,8 +7,9 @@
  * (another Node, or a cache that is missing). Node 22 has module.enableCompileCache() for this;
  * Node 20 has only vm.Script's cachedData.
  *
- * With source maps on (node --enable-source-maps), the bundle is required as usual: Node maps
- * stack traces through the source maps of modules it loads itself, not of vm scripts.
+ * With source maps on (node --enable-source-maps), and for --debug, which turns them on, the
+ * bundle is required as usual: Node maps stack traces through the source maps of modules it
+ * loads itself, not of vm scripts. So --debug's stack traces point at src/*.ts lines.
  */
 'use strict';
 const { readFileSync, realpathSync } = require('node:fs');
@@ -47,5 +48,8 @@ function readCodeCache() {
 }
 
 if (require.main !== module) module.exports = { compileBundle, runBundle, readCodeCache, CODE_CACHE };
-else if (process.sourceMapsEnabled) require(BUNDLE);
+else if (process.sourceMapsEnabled || process.argv.slice(2).some((a) => a === '--debug' || a.startsWith('--debug='))) {
+  process.setSourceMapsEnabled(true);
+  require(BUNDLE);
+}
 else runBundle(readCodeCache());

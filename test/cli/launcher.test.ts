@@ -1,7 +1,7 @@
 /**
  * The bin (scripts/cli-launcher.cjs) starts the bundled CLI from the V8 code cache the build
- * made; without a usable cache it compiles the bundle as usual, and with source maps on it
- * requires the bundle so that stack traces point at src/*.ts.
+ * made; without a usable cache it compiles the bundle as usual, and with source maps on (or
+ * --debug) it requires the bundle so that stack traces point at src/*.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,8 +41,11 @@ test('without a code cache, or with one V8 rejects, the CLI runs the same', () =
   assert.match(garbage.stderr, /rejected=true/);
 });
 
-test('under node --enable-source-maps, --debug stack traces point at src/*.ts', () => {
-  const r = spawnSync(process.execPath, ['--enable-source-maps', CLI, '--debug', '-i', 'samples/raw/wizard-rgb16be-1800.raw', '--width', '240', '--height', '320', '--layout', 'rgb', '--depth', '16', '-f', 'png', '-o', '-'], { encoding: 'utf8' });
-  assert.equal(r.status, 2, r.stderr);
-  assert.match(r.stderr, /formats\/raw\/geometry\.ts:\d+:\d+/);
+test('--debug stack traces point at src/*.ts, with or without node --enable-source-maps', () => {
+  for (const nodeFlags of [[], ['--enable-source-maps']]) {
+    const args = ['--debug', '-i', 'samples/raw/wizard-rgb16be-1800.raw', '--width', '240', '--height', '320', '--layout', 'rgb', '--depth', '16', '-f', 'png', '-o', '-'];
+    const r = spawnSync(process.execPath, [...nodeFlags, CLI, ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /formats\/raw\/geometry\.ts:\d+:\d+/, `node ${nodeFlags.join(' ')}: ${r.stderr}`);
+  }
 });
