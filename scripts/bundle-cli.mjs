@@ -85,7 +85,7 @@ await build({
   },
   plugins: [ownImportMetaUrl, yargsStartUp],
   // Stack traces as the modules would give them (raster2img --debug): class names kept (not
-  // _ByteSource), and a source map, through tsc's own, to src/*.ts for node --enable-source-maps.
+  // _ByteSource), and a source map, through tsc's own, to src/*.ts for --debug (cli-launcher.cjs).
   keepNames: true,
   minifyWhitespace: true,
   sourcemap: 'linked',

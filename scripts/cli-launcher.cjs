@@ -2,7 +2,7 @@
 /**
  * The package's `bin` (dist/bin/raster2img.cjs): starts the bundled CLI, raster2img-main.cjs
  * beside it, from the V8 code cache that the build made for it (scripts/make-code-cache.cjs).
- * Why: compiling the 0.5 MB bundle is some 15 ms of every run; V8 takes the cached bytecode
+ * Why: compiling the bundle took some 15 ms of every run; V8 takes the cached bytecode
  * instead when it was made by the same V8 with the same flags, and compiles as usual otherwise
  * (another Node, or a cache that is missing). Node 22 has module.enableCompileCache() for this;
  * Node 20 has only vm.Script's cachedData.
