@@ -134,6 +134,8 @@ export function isRasterError(err: unknown): err is RasterError {
 
 /** Longest message: text taken from an input (a header string, a file name) is cut there. */
 const MAX_MESSAGE = 1000;
+/** Control characters written by name; the others as \xNN or \uNNNN. */
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
  * A message as one line of plain text, as the CLI prints it (README: an error is one line): control
@@ -143,9 +145,8 @@ const MAX_MESSAGE = 1000;
  */
 export function oneLine(s: string): string {
   const clean = s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = c.charCodeAt(0);
-    return named[c] ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`);
+    return NAMED_ESCAPES[c] ?? (code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`);
   });
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE - 1)}…` : clean;
 }

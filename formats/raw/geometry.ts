@@ -3,7 +3,7 @@
  * against it.
  */
 import { RasterError } from '../../src/errors.js';
-import type { BitsPerSample, ColorModel, PixelLayout, SampleFormat, ByteOrder } from '../../src/model.js';
+import { rowBytes, type BitsPerSample, type ColorModel, type PixelLayout, type SampleFormat, type ByteOrder } from '../../src/model.js';
 import type { Options } from '../../src/plugin.js';
 import { choiceOf, flagName, shownValue } from '../../src/option-values.js';
 
@@ -147,7 +147,7 @@ export function pageSpan(g: RawGeometry, height: number): number {
  * last pixel (interleaved rows only; planes are read by position).
  */
 export function wholeUnits(g: RawGeometry, data: number, unit: number): number | undefined {
-  const slack = g.planar ? 0 : g.stride - Math.ceil((g.width * g.stored.stored * g.bits) / 8);
+  const slack = g.planar ? 0 : g.stride - rowBytes({ width: g.width, channels: g.stored.stored, bitsPerSample: g.bits });
   for (const bytes of slack > 0 ? [data, data + slack] : [data]) if (bytes >= unit && bytes % unit === 0) return bytes / unit;
   return undefined;
 }

@@ -15,17 +15,22 @@ class Float64List {
   length = 0;
 
   push(values: Float64Array): void {
-    if (this.length + values.length > this.data.length) {
-      const grown = new Float64Array(Math.max(2 * this.data.length, this.length + values.length));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
+    this.reserve(values.length);
     this.data.set(values, this.length);
     this.length += values.length;
   }
 
   pushOne(value: number): void {
-    this.push(Float64Array.of(value));
+    this.reserve(1);
+    this.data[this.length++] = value;
+  }
+
+  /** Room for n more values. */
+  private reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const grown = new Float64Array(Math.max(2 * this.data.length, this.length + n));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 
   at(i: number): number {
