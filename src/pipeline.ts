@@ -262,9 +262,10 @@ function locate(err: unknown, file: string): RasterError {
 
 /**
  * Errors in the input after some pages decoded completely: those pages are still written (a print
- * job's good pages are worth keeping). Usage, I/O and cancellation errors discard the file being
- * written; with a %d pattern, the files of pages finished before are complete and stay (the
- * message lists them).
+ * job's good pages are worth keeping), but only to a file that was not there before, because a
+ * failed conversion never replaces an existing file. Usage, I/O and cancellation errors discard
+ * the file being written; with a %d pattern, the files of pages finished before are complete and
+ * stay (the message lists them).
  */
 const KEEPS_COMPLETE_PAGES: ReadonlySet<string> = new Set(['E_TRUNCATED', 'E_CORRUPT_DATA', 'E_BAD_HEADER', 'E_BAD_MAGIC', 'E_SIZE_MISMATCH', 'E_UNSUPPORTED', 'E_LIMIT']);
 
@@ -437,14 +438,17 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     }
     // Cancelled: whatever failed after the signal (a read of a stdin closed by it) is the cancellation.
     const e = options.signal?.aborted ? interrupted(options.signal, opened.source.name) : locate(err, opened.source.name);
-    // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too).
-    const keep = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code);
+    // Keep the pages that were complete before a decoding error (print jobs: CUPS keeps them too),
+    // unless that would replace a file that was there before.
+    const complete = current !== undefined && current.pages > 0 && KEEPS_COMPLETE_PAGES.has(e.code) ? current : undefined;
+    const withheld = complete?.sink.replacesFile ? complete : undefined;
     // The error above is the one to report; closeOutput removed its file if it could not finish it.
-    await closeOutput(keep).catch(() => undefined);
-    if (result.outputs.length > 0) {
-      const detail = `${e.detail} (${result.pages} complete page${result.pages === 1 ? ' was' : 's were'} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')})`;
-      throw new RasterError(e.code, detail, { ...e, cause: e.cause ?? e }).withContext({});
-    }
+    await closeOutput(complete !== undefined && !withheld).catch(() => undefined);
+    const pages = (n: number) => `${n} complete page${n === 1 ? ' was' : 's were'}`;
+    let said: string | undefined;
+    if (result.outputs.length > 0) said = `${pages(result.pages)} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')}`;
+    else if (withheld) said = `${pages(withheld.pages)} not written: ${withheld.path} was there before and is left as it was`;
+    if (said !== undefined) throw new RasterError(e.code, `${e.detail} (${said})`, { ...e, cause: e.cause ?? e }).withContext({});
     throw e;
   } finally {
     await opened.close();

@@ -49,6 +49,10 @@ export abstract class ByteSink {
   abstract commit(): Promise<void>;
   /** Drop everything written; the target is left as it was. Safe to call more than once. */
   abstract abort(): Promise<void>;
+  /** Whether commit() would put this output in place of a file that was there before. */
+  get replacesFile(): boolean {
+    return false;
+  }
 
   /**
    * A sink for `target` ("-" = stdout):
@@ -152,6 +156,10 @@ export class FileSink extends ByteSink {
     }
     trackTemp(temp);
     return new FileSink(fh, temp, target, name, fsync, existing);
+  }
+
+  override get replacesFile(): boolean {
+    return this.existing !== undefined;
   }
 
   async write(data: Uint8Array): Promise<void> {

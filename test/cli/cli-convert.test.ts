@@ -106,6 +106,24 @@ test('a print job damaged in page 2 keeps page 1, names the place, and exits non
     assert.deepEqual((await readdir(dir)).sort(), ['cut.ras', 'p-1.bmp']);
   }));
 
+test('the complete pages of a damaged job go to a new file, never over an existing one', () =>
+  withDir(async (dir) => {
+    const job = await readFile(JOB);
+    const cut = join(dir, 'cut.ras');
+    await writeFile(cut, job.subarray(0, job.length - 40));
+    const fresh = await runCli(['-i', cut, '-o', join(dir, 'new.tif')]);
+    assert.equal(fresh.code, 2);
+    assert.match(fresh.stderr, /page 2: .*\(1 complete page was written to .*new\.tif\)\n$/);
+    assert.equal(utifDecode(await readFile(join(dir, 'new.tif'))).length, 1);
+    const old = join(dir, 'old.tif');
+    await writeFile(old, 'precious');
+    const r = await runCli(['-i', cut, '-o', old]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /page 2: .*\(1 complete page was not written: .*old\.tif was there before and is left as it was\)\n$/);
+    assert.equal(await readFile(old, 'utf8'), 'precious');
+    assert.deepEqual((await readdir(dir)).sort(), ['cut.ras', 'new.tif', 'old.tif']);
+  }));
+
 test('a failed conversion never replaces an existing file and leaves no temp file', () =>
   withDir(async (dir) => {
     const out = join(dir, 'keep.bmp');
