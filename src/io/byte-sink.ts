@@ -112,9 +112,24 @@ export interface SinkOptions {
 /** A stream sink as it is, or behind a spool file when the encoder must seek. */
 async function streamSink(out: StreamSink, needsSeek: boolean): Promise<ByteSink> {
   if (!needsSeek) return out;
-  const spool = await FileSink.open(join(tmpdir(), 'raster2img-out'), out.name);
+  let spool: FileSink;
+  try {
+    spool = await FileSink.open(join(tmpdir(), 'raster2img-out'), out.name);
+  } catch (err) {
+    throw spoolError(err, 'cannot create', out.name);
+  }
   await spool.unlinkName(); // an unnamed file: nothing is left behind, even after SIGKILL
   return new SpoolSink(spool, out);
+}
+
+/**
+ * A failure of the spool file, said as such: the temp folder is full or closed, not the output
+ * stream (whose name, "-", would otherwise read as the input's "<stdin>").
+ */
+function spoolError(err: unknown, what: 'cannot create' | 'cannot write', name: string): RasterError {
+  const cause = err instanceof RasterError && err.cause !== undefined ? err.cause : err;
+  const detail = `${what} the temp file in ${tmpdir()} that holds the output until it is complete (TMPDIR chooses the folder)`;
+  return ioError(cause, detail, outputLabel(name));
 }
 
 export class FileSink extends ByteSink {
@@ -369,11 +384,15 @@ class SpoolSink extends ByteSink {
   async write(data: Uint8Array): Promise<void> {
     this.position += data.length;
     this.end = Math.max(this.end, this.position);
-    await this.spool.write(data);
+    await this.spool.write(data).catch((err: unknown) => {
+      throw spoolError(err, 'cannot write', this.name);
+    });
   }
   writeAt(data: Uint8Array, pos: number): Promise<void> {
     this.end = Math.max(this.end, pos + data.length);
-    return this.spool.writeAt(data, pos);
+    return this.spool.writeAt(data, pos).catch((err: unknown) => {
+      throw spoolError(err, 'cannot write', this.name);
+    });
   }
   async commit(): Promise<void> {
     const out = this.out;

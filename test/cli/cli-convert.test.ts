@@ -174,6 +174,20 @@ test('--out - into a reader that stops early (| head -c): one clear line, exit 4
     }
   }));
 
+test('--out - of a format that seeks, with no temp folder: the message names the temp folder, not stdin', () =>
+  withDir(async (dir) => {
+    const missing = join(dir, 'no-such-folder');
+    for (const format of ['tif', 'bmp']) {
+      const r = spawnSync(process.execPath, [CLI, '-i', ROSE, ...ROSE_ARGS, '-o', '-', '-f', format], { env: { ...process.env, TMPDIR: missing } });
+      assert.equal(r.status, 4, format);
+      assert.equal(
+        r.stderr.toString(),
+        `raster2img: <stdout>: cannot create the temp file in ${missing} that holds the output until it is complete (TMPDIR chooses the folder): ENOENT (no such file or directory)\n`,
+      );
+      assert.equal(r.stdout.length, 0, `${format}: nothing on stdout`);
+    }
+  }));
+
 test('outputs that are not plain files: a FIFO is written into, a symlink stays a link, the input and directories are refused', () =>
   withDir(async (dir) => {
     const reference = join(dir, 'reference.bmp');
