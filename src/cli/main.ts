@@ -210,6 +210,9 @@ function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
     // yargs reads numbers with Number(): "1e2", "0x64" and " 100" were all 100.
     if (numbers.has(name) && value !== undefined && !/^-?\d+$/.test(value))
       throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
+    // Past 2^53 a double rounds, and the message would quote a rounded number that looks valid.
+    if (numbers.has(name) && value !== undefined && !Number.isSafeInteger(Number(value)))
+      throw new UsageError(`--${name} must be at most 9007199254740991 (2^53 − 1) in size (got ${value})`);
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
       throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
   }
