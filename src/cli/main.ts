@@ -90,7 +90,7 @@ function buildParser(registry: FormatRegistry) {
     .strict()
     // Help fits a terminal's width. Asked only of a terminal: process.stdout makes stdout's stream,
     // which a conversion to a file never needs (some 5 ms at start-up for a pipe).
-    .wrap(Math.min(120, (isatty(1) ? process.stdout.columns : undefined) ?? 120));
+    .wrap(Math.min(120, (isatty(1) ? process.stdout.columns : undefined) || 120));
 }
 
 /** An error in the command line itself: one line, exit code 1. */

@@ -19,7 +19,8 @@ export class ProgressBar {
     const now = Date.now();
     if (now - this.last < 100 && p.rowsDone < p.height) return;
     this.last = now;
-    this.out.write(`\r${progressLine(p, this.out.columns ?? 80)}`);
+    // A terminal that reports no size (0 columns, as some serial consoles and `stty cols 0`) is taken as 80 wide.
+    this.out.write(`\r${progressLine(p, this.out.columns || 80)}`);
     this.drawn = true;
   }
 
