@@ -43,7 +43,9 @@ export function rgbFallback(src: PixelLayout, options: Options, format: string):
       { format, field: 'colorModel', actual: src.colorModel },
     );
   }
-  throw new RasterError('E_UNSUPPORTED', `${FORMAT} holds gray and RGB(A) only, and this page is ${describeLayout(src)}: write TIFF instead`, {
+  // Float or signed CMYK has no naive rule here (its ink range is not known): say so when it was asked for.
+  const notForThese = src.colorModel === 'cmyk' && options['cmykToRgb'] ? ' (--cmyk-to-rgb converts unsigned CMYK of up to 16 bits only)' : '';
+  throw new RasterError('E_UNSUPPORTED', `${FORMAT} holds gray and RGB(A) only, and this page is ${describeLayout(src)}: write TIFF instead${notForThese}`, {
     format,
     field: 'colorModel',
     actual: src.colorModel,

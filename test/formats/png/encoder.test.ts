@@ -63,8 +63,14 @@ test('CMYK (without --cmyk-to-rgb) and device pages are E_UNSUPPORTED naming the
   const lab = writer.plan({ layout: layout({ width: 4, height: 4, channels: 3, colorModel: 'lab' }) });
   assert.equal(lab.layout.colorModel, 'rgb');
   assert.match(lab.notices[0]!, /sRGB/);
-  const cmyk = (await inline.create(ByteSink.memory(), { cmykToRgb: true })).plan({ layout: layout({ width: 4, height: 4, channels: 4, colorModel: 'cmyk', bitsPerSample: 16 }) });
+  const toRgb = await inline.create(ByteSink.memory(), { cmykToRgb: true });
+  const cmyk = toRgb.plan({ layout: layout({ width: 4, height: 4, channels: 4, colorModel: 'cmyk', bitsPerSample: 16 }) });
   assert.deepEqual([cmyk.layout.colorModel, cmyk.layout.channels, cmyk.layout.bitsPerSample, cmyk.layout.byteOrder], ['rgb', 3, 16, 'be']);
+  const floatCmyk = layout({ width: 4, height: 4, channels: 4, colorModel: 'cmyk', bitsPerSample: 32, sampleFormat: 'float' });
+  assert.throws(
+    () => toRgb.plan({ layout: floatCmyk }),
+    isRasterError('E_UNSUPPORTED', /write TIFF instead \(--cmyk-to-rgb converts unsigned CMYK of up to 16 bits only\)/),
+  );
   assert.throws(() => writer.plan({ layout: layout({ width: 4, height: 4, channels: 3 }) }), isRasterError('E_UNSUPPORTED', /gray page must have 1 colour channel/));
   assert.throws(
     () => writer.plan({ layout: layout({ width: 4, height: 4, channels: 2, colorModel: 'rgb', alpha: true }) }),
