@@ -14,10 +14,12 @@ import { Readable } from 'node:stream';
 import {
   convertFile,
   describeInput,
+  describeParts,
   openInput as openWith,
   type ConvertCoreOptions,
   type ConvertResult,
   type DescribeCoreOptions,
+  type DescribePart,
   type InputSpec,
   type OpenCoreOptions,
   type OpenedInput,
@@ -106,6 +108,25 @@ export async function describe(input: InputSpec, options: DescribeOptions = {}):
   });
 }
 
+/**
+ * What `describe` gives, part by part as the input is read: `{ head }` (file, format, file
+ * header), then `{ page }` for each page, then `{ error }` if the input went bad; memory stays
+ * that of one page however many there are (what `--info` uses). Ending the loop early closes the
+ * input.
+ * @throws RasterError when the input cannot be opened or identified, or `page` is past the end
+ */
+export async function* describeEach(input: InputSpec, options: DescribeOptions = {}): AsyncGenerator<DescribePart> {
+  let done = false;
+  try {
+    const { registry, bag } = checkApiArguments('describe', builtinRegistry, input, options);
+    yield* describeParts(registry, input, bag as DescribeBag);
+    done = true;
+  } finally {
+    // As owningInput: a stream given as input belongs to the call, and is destroyed unless read to the end.
+    if (!done && input instanceof Readable && !input.destroyed) input.destroy();
+  }
+}
+
 export { FormatRegistry } from './registry.js';
 export { RasterError, EXIT_CODES, type ErrorCode, type ErrorContext } from './errors.js';
 export { ByteSource } from './io/byte-source.js';
@@ -117,6 +138,6 @@ export type { PixelLayout, PageInfo, Resolution, ColorModel, SampleFormat, BitsP
 export type * from './plugin.js';
 export { parseRange, DEFAULT_BAND_BYTES } from './pipeline.js';
 export { pageFileName } from './page-names.js';
-export type { ConvertResult, InputSpec, OpenedInput, Progress } from './pipeline.js';
+export type { ConvertResult, DescribePart, InputSpec, OpenedInput, Progress } from './pipeline.js';
 export type { CheckedInput, InputPage } from './checked-pages.js';
 export type { BuiltinFormatOptions, BuiltinInputOptions } from '../formats/index.js';

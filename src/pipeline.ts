@@ -158,14 +158,24 @@ export type DescribeOptions = DescribeCoreOptions & Options;
 const DAMAGE_CODES = new Set<ErrorCode>(['E_BAD_MAGIC', 'E_BAD_HEADER', 'E_UNSUPPORTED', 'E_TRUNCATED', 'E_SIZE_MISMATCH', 'E_CORRUPT_DATA', 'E_LIMIT']);
 
 /**
- * JSON description of every page (what --info prints). Reads headers, skips pixels.
- * An input that goes bad after its file header is described up to the damage, and the document
- * gets `error` (the RasterError as JSON): for a damaged print job, the good pages' headers are
- * what one wants to see, as tiffinfo prints the directories it could read.
+ * One part of an input's description, in the order of the document: `head` first (file, format
+ * and file header), then one `page` per page, then `error` if the input went bad.
+ */
+export type DescribePart =
+  | { head: { file?: string; format: string; header?: unknown } }
+  | { page: Record<string, unknown> }
+  | { error: Record<string, unknown> };
+
+/**
+ * JSON description of every page (what --info prints), part by part as the input is read, so that
+ * a stack of a million pages takes no more memory than one. Reads headers, skips pixels.
+ * An input that goes bad after its file header is described up to the damage, and ends with
+ * `error` (the RasterError as JSON): for a damaged print job, the good pages' headers are what
+ * one wants to see, as tiffinfo prints the directories it could read.
  * A recognised input whose file header is damaged gets no pages and `error`.
  * @throws RasterError when the input cannot be opened or identified, or --page is past the end.
  */
-export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
+export async function* describeParts(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): AsyncGenerator<DescribePart> {
   const wanted = options.page;
   checkPageOption(wanted);
   let opened: OpenedInput;
@@ -174,32 +184,47 @@ export async function describeInput(registry: FormatRegistry, input: InputSpec, 
   } catch (err) {
     // The format was recognised but its file header is damaged (an .npy header, a raw size):
     // described as a CUPS job whose first page header is, with no pages and the error.
-    if (err instanceof RasterError && err.format !== undefined && DAMAGE_CODES.has(err.code))
-      return { file: err.file, format: err.format, pages: [], error: err.toJSON() };
+    if (err instanceof RasterError && err.format !== undefined && DAMAGE_CODES.has(err.code)) {
+      yield { head: { ...(err.file !== undefined ? { file: err.file } : {}), format: err.format } };
+      yield { error: err.toJSON() };
+      return;
+    }
     throw err;
   }
-  const pages: Record<string, unknown>[] = [];
   let error: RasterError | undefined;
   let n = 0;
+  let found = false;
   try {
-    for await (const page of opened.decoded.pages()) {
-      n++;
-      if (wanted === undefined || n === wanted) pages.push({ page: n, ...pageJson(page.info) });
-      if (n === wanted) break;
+    const header = opened.decoded.header;
+    yield { head: { file: opened.source.name, format: opened.decoder.name, ...(header ? { header } : {}) } };
+    try {
+      for await (const page of opened.decoded.pages()) {
+        n++;
+        if (wanted !== undefined && n !== wanted) continue;
+        found = true;
+        yield { page: { page: n, ...pageJson(page.info) } };
+        if (n === wanted) break;
+      }
+    } catch (err) {
+      error = locate(err, opened.source.name);
     }
-  } catch (err) {
-    error = locate(err, opened.source.name);
   } finally {
     await opened.close();
   }
-  if (!error && wanted !== undefined && pages.length === 0) throw pageNotFound(wanted, n);
-  return {
-    file: opened.source.name,
-    format: opened.decoder.name,
-    ...(opened.decoded.header ? { header: opened.decoded.header } : {}),
-    pages,
-    ...(error ? { error: error.toJSON() } : {}),
-  };
+  if (error) yield { error: error.toJSON() };
+  else if (wanted !== undefined && !found) throw pageNotFound(wanted, n);
+}
+
+/** describeParts gathered into one document: { file, format, header?, pages, error? }. */
+export async function describeInput(registry: FormatRegistry, input: InputSpec, options: DescribeOptions = {}): Promise<Record<string, unknown>> {
+  const doc: Record<string, unknown> = {};
+  const pages: Record<string, unknown>[] = [];
+  for await (const part of describeParts(registry, input, options)) {
+    if ('head' in part) Object.assign(doc, part.head, { pages });
+    else if ('page' in part) pages.push(part.page);
+    else doc['error'] = part.error;
+  }
+  return doc;
 }
 
 function pageJson(info: PageInfo): Record<string, unknown> {

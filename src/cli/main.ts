@@ -10,10 +10,11 @@ import type { Options as YargsOption } from 'yargs';
 // modules and builds a singleton parser of process.argv we never use; yargs/yargs is a small
 // wrapper around yargs's CommonJS build, which scripts/bundle-cli.mjs puts into the CLI's file.
 import yargs from 'yargs/yargs';
-import { createRegistry, describe, convert } from '../index.js';
+import { createRegistry, describeEach, convert } from '../index.js';
 import { EXIT_CODES, oneLine, RasterError, type ErrorCode, type ErrorContext } from '../errors.js';
 import type { FormatRegistry } from '../registry.js';
 import { ProgressBar } from './progress.js';
+import { writeInfoJson } from './info-json.js';
 import { StreamSink } from '../io/byte-sink.js';
 import { flagName } from '../option-values.js';
 
@@ -273,10 +274,9 @@ async function main(): Promise<number> {
           delete options[key];
           if (!quiet) process.stderr.write(`raster2img: note: --${flagName(key)} is an output option; ignored with --info\n`);
         }
-      const info = await describe(input, { ...options, ...(argv.page !== undefined ? { page: argv.page } : {}) });
-      await writeStdout(JSON.stringify(info, null, 2) + '\n');
-      // A damaged input: its good part is printed above, and the error is reported as usual.
-      const damage = info['error'] as { code: ErrorCode; detail: string } & ErrorContext | undefined;
+      const parts = describeEach(input, { ...options, ...(argv.page !== undefined ? { page: argv.page } : {}) });
+      // A damaged input: its good part is printed, and the error is reported as usual.
+      const damage = (await writeInfoJson(parts, writeStdout)) as ({ code: ErrorCode; detail: string } & ErrorContext) | undefined;
       if (damage) throw new RasterError(damage.code, damage.detail, damage);
       return EXIT_CODES.ok;
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { withTempDir } from '../helpers/temp-dir.js';
 import { CLI, runCli } from '../helpers/cli.js';
+import { describe } from '../../src/index.js';
 import { headerDict, npyPreamble } from '../formats/npy/npy-files.js';
 
 // Tests run from the repository root (npm test).
@@ -253,6 +254,29 @@ test('--info on a damaged job prints what it could read, then the error (exit 2)
   assert.equal(past.code, 1);
   assert.match(past.stderr, /--page 3 asked for, but the input has 2 pages/);
 });
+
+test('--info prints, page by page, exactly the JSON of describe() (two spaces), damaged inputs included', () =>
+  withTempDir('r2i-cli-', async (dir) => {
+    const badHeader = join(dir, 'hello.npy');
+    await writeFile(badHeader, Buffer.concat([npyPreamble("{'descr': 'hello', 'fortran_order': False, 'shape': (2, 2), }", 1), Buffer.alloc(4)]));
+    const samples = join(process.cwd(), 'samples');
+    const cases: string[][] = [
+      [join(samples, 'cups-raster', 'rgb8-v2.ras')],
+      [join(samples, 'cups-raster', 'sgray1.urf')],
+      [join(samples, 'bad', 'cups-raster', 'E_TRUNCATED--mid-page.ras')],
+      [join(samples, 'npy', 'stack-f4-3x16x20.npy')],
+      [join(samples, 'npy', 'stack-f4-3x16x20.npy'), '--page', '2'],
+      [join(samples, 'raw', 'rose-bgra8.raw'), '--width', '70', '--height', '23', '--layout', 'bgra'],
+      [badHeader],
+    ];
+    for (const [input, ...rest] of cases) {
+      const r = await runCli(['--in', input!, '--info', ...rest]);
+      const options: Record<string, unknown> = {};
+      for (let i = 0; i < rest.length; i += 2) options[rest[i]!.slice(2)] = /^\d+$/.test(rest[i + 1]!) ? Number(rest[i + 1]) : rest[i + 1];
+      const expected = `${JSON.stringify(await describe(input!, options), null, 2)}\n`;
+      assert.equal(r.stdout.toString(), expected, `${input} ${rest.join(' ')}`);
+    }
+  }));
 
 test('--info on an input whose file header is damaged prints its format, no pages and the error (exit 2), as for a CUPS job', () =>
   withTempDir('r2i-cli-', async (dir) => {

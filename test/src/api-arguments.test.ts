@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { convert, createRegistry, describe, openInput, RasterError } from '../../src/index.js';
+import { convert, createRegistry, describe, describeEach, openInput, RasterError } from '../../src/index.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 /** Calls with any arguments, as a JavaScript caller can make them. */
@@ -322,3 +322,23 @@ test('onProgress says how many pages the input has when that is known before rea
     await convert(Readable.from([Buffer.alloc(36)]), join(dir, 's.tif'), { width: 4, height: 3, layout: 'rgb', onProgress: (p) => void stream.push(p) });
     assert.ok(stream.length > 0 && stream.every((p) => p.pages === undefined));
   }));
+
+test('describeEach gives the head, then each page as it is read, and destroys a stream input left unread', async () => {
+  const bytes = new Uint8Array(36 * 3); // three 4×3 RGB pages
+  const parts = [];
+  for await (const part of describeEach(bytes, RAW)) parts.push(Object.keys(part)[0]);
+  assert.deepEqual(parts, ['head', 'page', 'page', 'page']);
+  const collected = await describe(bytes, RAW);
+  assert.equal((collected['pages'] as unknown[]).length, 3);
+
+  const stream = Readable.from([Buffer.alloc(36), Buffer.alloc(36), Buffer.alloc(36)]);
+  for await (const part of describeEach(stream, RAW)) if ('page' in part) break;
+  assert.ok(stream.destroyed, 'the loop ended early, so the call closed its input');
+  await refused(
+    (async () => {
+      for await (const _ of describeEach(bytes, { ...RAW, page: 4 })) void _;
+    })(),
+    'page',
+    /--page 4 asked for, but the input has 3 pages/,
+  );
+});
