@@ -114,7 +114,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(HOST_URL, { execArgv: WORKER_EXEC_ARGV }), pending: new Map() };
+    // The process's own options go along as data: young-garbage.ts looks for --expose-gc-as there.
+    const worker = new Worker(HOST_URL, { execArgv: WORKER_EXEC_ARGV, workerData: { parentExecArgv: process.execArgv } });
+    const slot: Slot = { worker, pending: new Map() };
     slot.worker.unref();
     slot.worker.on('message', (msg: ResultMessage) => this.settle(slot, msg));
     // A worker that dies fails the tasks it held; it leaves the pool, so the next task gets a new one.

@@ -68,7 +68,7 @@ test('close() rejects the tasks still running with E_ABORTED', async () => {
   assert.ok(Date.now() - t0 < 4000, 'close does not wait for the task');
 });
 
-test('workers start under Node options they refuse (node --max-old-space-size=… --expose-gc raster2img)', () => {
+test('workers start under Node options they refuse (node --max-old-space-size=… --expose-gc raster2img, --expose-gc-as)', () => {
   // 1200² RGB is 4.3 MB: nine 512 KiB deflate strips, compressed on the pool.
   const r = spawnSync(
     process.execPath,
@@ -77,4 +77,11 @@ test('workers start under Node options they refuse (node --max-old-space-size=�
   );
   assert.equal(r.status, 0, r.stderr.toString());
   assert.equal(r.stdout.subarray(0, 4).toString('latin1'), 'II*\0');
+  // gc() under another name: the PNG's own thread and its worker use it (a crash before).
+  const png = spawnSync(process.execPath, ['--expose-gc-as=collect', CLI, '--in', '-', '--width', '1200', '--height', '1200', '--layout', 'rgb', '--out', '-', '--format', 'png'], {
+    input: new Uint8Array(1200 * 1200 * 3).map((_, i) => i % 251),
+    maxBuffer: 16 << 20,
+  });
+  assert.equal(png.status, 0, png.stderr.toString());
+  assert.equal(png.stdout.subarray(1, 4).toString('latin1'), 'PNG');
 });

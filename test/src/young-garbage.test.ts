@@ -39,6 +39,29 @@ test('under node --expose-gc the gc() given is used and the flag stays set', () 
   assert.equal(out, 'function');
 });
 
+test("a flag the program set, its --expose-gc-as name and its own global gc are left alone, and a gc() that cannot be had is no failure", () => {
+  const setByProgram = runModule(`
+    import { setFlagsFromString } from 'node:v8';
+    import { runInNewContext } from 'node:vm';
+    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
+    setFlagsFromString('--expose-gc');
+    let called = false;
+    globalThis.gc = () => { called = true; };
+    collectYoungGarbage();
+    console.log(runInNewContext('typeof gc'), called);`);
+  assert.equal(setByProgram, 'function false', "the flag stays set, and the program's gc() is not taken for V8's");
+  const renamed = runModule(
+    `
+    import { runInNewContext } from 'node:vm';
+    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
+    collectYoungGarbage();
+    collectYoungGarbage();
+    console.log(runInNewContext('typeof collect + " " + typeof gc'));`,
+    ['--expose-gc-as=collect'],
+  );
+  assert.equal(renamed, 'function undefined');
+});
+
 test('eight workers and the main thread asking at once each get their gc(), ten times over', () => {
   // The workers load the module, wait on one shared word and are released together, so their
   // set–make–clear sequences overlap; a thread whose context came out without gc() must try again,
