@@ -45,6 +45,8 @@ export function shownValue(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'function') return 'a function';
   if (typeof v === 'object') return Array.isArray(v) ? `an array [${v.map(shownValue).join(', ')}]` : `an object (${kindOf(v)})`;
+  // A number this large may be a rounded one that looks whole and in range (--stride 2^53 + 1 is 2^53).
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return `${v}, larger in size than 2^53 − 1, where whole numbers are no longer exact`;
   return String(v);
 }
 

@@ -213,7 +213,7 @@ function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
       throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
     // Past 2^53 a double rounds, and the message would quote a rounded number that looks valid.
     if (numbers.has(name) && value !== undefined && !Number.isSafeInteger(Number(value)))
-      throw new UsageError(`--${name} must be at most 9007199254740991 (2^53 − 1) in size (got ${value})`);
+      throw new UsageError(`--${name} ${value} is too far from 0 to be read exactly (whole numbers are exact up to 2^53 − 1 = 9007199254740991)`);
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
       throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
   }

@@ -53,8 +53,9 @@ test('usage errors exit 1 with one line (not the whole help) and no stack', asyn
     // Not what yargs's Number() makes of them (100 each).
     [['--in', 'x', '--out', 'y.tif', '--width', '1e2'], /--width must be a whole number in decimal digits \(got "1e2"\)/],
     [['--in', 'x', '--out', 'y.tif', '--width=0x64'], /--width must be a whole number in decimal digits \(got "0x64"\)/],
-    [['--in', 'x', '--out', 'y.tif', '--width', '4', '--stride', '9007199254740993'], /--stride must be at most 9007199254740991 \(2\^53 − 1\) in size \(got 9007199254740993\)/],
-    [['--in', 'x', '--out', 'y.tif', '--width', '4', '--offset=99999999999999999999'], /--offset must be at most 9007199254740991 \(2\^53 − 1\) in size \(got 99999999999999999999\)/],
+    [['--in', 'x', '--out', 'y.tif', '--width', '4', '--stride', '9007199254740993'], /--stride 9007199254740993 is too far from 0 to be read exactly \(whole numbers are exact up to 2\^53 − 1 = 9007199254740991\)/],
+    [['--in', 'x', '--out', 'y.tif', '--level=-99999999999999999999'], /--level -99999999999999999999 is too far from 0 to be read exactly/],
+    [['--in', 'x', '--out', 'y.tif', '--width', '4', '--offset=99999999999999999999'], /--offset 99999999999999999999 is too far from 0 to be read exactly/],
     [['--in', 'x', '--out', 'y.tif', '--page', ' 1'], /--page must be a whole number in decimal digits \(got " 1"\)/],
     [['--in', 'x', '--out', 'y.jpg', '--format', 'jpeg'], /unknown output format "jpeg"; known: tiff, png, bmp/],
     [['--in', NPY, '--out', 'y.tif', '--from', 'bogus'], /unknown input format "bogus"/],

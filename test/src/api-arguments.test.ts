@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { convert, createRegistry, describe, describeEach, openInput, RasterError } from '../../src/index.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
@@ -178,6 +178,7 @@ test('messages: hints for in/out and for options of the output formats, no far-f
   await refused(call.convert(bytes, NOWHERE, { ...RAW, range: { lo: 0, hi: 1 } }), 'range', /--range must be two numbers LO,HI.*got an object \(Object\)/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, range: 5 }), 'range', /got 5\)/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, page: '1' }), 'page', /--page must be a whole number ≥ 1 \(got "1"\)/);
+  await refused(call.convert(bytes, NOWHERE, { ...RAW, page: 2 ** 53 }), 'page', /--page must be a whole number ≥ 1 \(got 9007199254740992, larger in size than 2\^53 − 1, where whole numbers are no longer exact\)/);
   await refused(call.convert(bytes, NOWHERE, { ...RAW, bandBytes: 1024n }), 'bandBytes', /got 1024n/);
   await refused(call.convert(1n, NOWHERE), 'in', /got 1n/);
   // A key of another call with no value, as in an options object shared between calls: as if absent.
@@ -334,6 +335,16 @@ test('describeEach gives the head, then each page as it is read, and destroys a 
   const stream = Readable.from([Buffer.alloc(36), Buffer.alloc(36), Buffer.alloc(36)]);
   for await (const part of describeEach(stream, RAW)) if ('page' in part) break;
   assert.ok(stream.destroyed, 'the loop ended early, so the call closed its input');
+  // Refused before the input is opened: the stream is the call's all the same.
+  const unread = new PassThrough();
+  await refused(
+    (async () => {
+      for await (const _ of describeEach(unread, { ...RAW, bogus: 1 } as never)) void _;
+    })(),
+    'bogus',
+    /unknown option "bogus"/,
+  );
+  assert.ok(unread.destroyed, 'a refused call destroys the stream it was given');
   await refused(
     (async () => {
       for await (const _ of describeEach(bytes, { ...RAW, page: 4 })) void _;

@@ -312,7 +312,8 @@ test('raw: bad options are E_BAD_OPTION naming the flag', async () => {
   const cases: [Options, RegExp][] = [
     [{ height: 2 }, /--width is required/],
     [{ width: 0 }, /--width must be a whole number ≥ 1/],
-    [{ width: 4, stride: 2 ** 53 }, /--stride must be a whole number ≥ 1 and at most 2\^53 − 1 \(got 9007199254740992\)/],
+    [{ width: 4, stride: 2 ** 53 }, /--stride must be a whole number ≥ 1 \(got 9007199254740992, larger in size than 2\^53 − 1, where whole numbers are no longer exact\)/],
+    [{ width: 4, channels: -(2 ** 60) }, /--channels must be a whole number ≥ 1 \(got -1152921504606847000, larger in size than 2\^53 − 1, where/],
     [{ width: 2, layout: 'yuv' }, /--layout must be one of/],
     [{ width: 2, layout: 'rgb', channels: 4 }, /--channels 4 contradicts --layout rgb/],
     [{ width: 2, depth: '12' }, /--depth must be 1, 2, 4, 8, 16 or 32f/],
