@@ -32,13 +32,25 @@ const SUPPORTED: Readonly<Record<string, Omit<NpyDtype, 'descr' | 'byteOrder'>>>
 };
 
 /** The descr strings accepted, for messages. */
-const SUPPORTED_DESCRS = "'|b1', '|u1', '|i1', '<u2', '>u2', '<i2', '>i2', '<f4', '>f4' ('=' or '|' for native order)";
+const SUPPORTED_DESCRS =
+  "'|b1', '|u1', '|i1', '<u2', '>u2', '<i2', '>i2', '<f4', '>f4' ('=' or '|' for native order), or numpy's one-letter codes for them ('?', 'b', 'B', 'h', 'H', 'f')";
 
 /**
- * An array-protocol type string: optional byte order, kind, optional size, optional datetime unit.
- * Anything matching it is a type numpy could have written; anything else is not a descr at all.
+ * numpy's one-letter type codes, which numpy.load takes in a descr as np.dtype does ('<H' is
+ * '<u2'), as kind and size: a hand-written header may use them, numpy.save never does. The sizes
+ * are those of Linux on x86-64 and ARM (C long is 8 bytes).
  */
-const TYPESTR = /^([<>=|]?)([biufcmMOSUVa?])(\d*)(\[[A-Za-z0-9]+\])?$/;
+const TYPE_CODES: Readonly<Record<string, string>> = {
+  '?': 'b1', b: 'i1', B: 'u1', h: 'i2', H: 'u2', i: 'i4', I: 'u4', l: 'i8', L: 'u8', q: 'i8', Q: 'u8',
+  e: 'f2', f: 'f4', d: 'f8', g: 'f16', F: 'c8', D: 'c16', G: 'c32',
+};
+
+/**
+ * An array-protocol type string: optional byte order, kind, optional size, optional datetime unit;
+ * or a one-letter type code with an optional byte order. Anything matching it is a type numpy
+ * reads; anything else is not a descr at all.
+ */
+const TYPESTR = /^([<>=|]?)(?:([?bBhHiIlLqQefdgFDG])|([biufcmMOSUVa])(\d*)(\[[A-Za-z0-9]+\])?)$/;
 
 export type DescrResult = { ok: NpyDtype } | { unsupported: string } | { invalid: string };
 
@@ -49,10 +61,10 @@ export type DescrResult = { ok: NpyDtype } | { unsupported: string } | { invalid
 export function parseDescr(descr: string): DescrResult {
   const m = TYPESTR.exec(descr);
   if (!m) return { invalid: `descr ${showString(descr)} is not an array-protocol type string such as '<u2'` };
-  const [, order = '', kind = '', size = '', unit] = m;
+  // A letter alone is a type code ('b' is int8, 'b1' bool), the first alternative.
+  const [, order = '', code, kind = '', size = '', unit] = m;
   if (unit === undefined) {
-    // numpy spells bool '?' as well as 'b1'.
-    const key = kind === '?' && size === '' ? 'b1' : kind + size;
+    const key = code !== undefined ? TYPE_CODES[code]! : kind + size;
     const t = SUPPORTED[key];
     if (t) {
       // '<' and '>' name the order; '=' and (for wider types, as numpy reads it) '|' mean native.

@@ -151,7 +151,8 @@ test('descr and fortran_order: wrong types, unknown strings, unsupported dtypes'
   await failsAt(h("'hello'"), 'E_BAD_HEADER', 'descr', "'hello'");
   await failsAt(h('5'), 'E_BAD_HEADER', 'descr', '5,');
   await failsAt(h("''"), 'E_BAD_HEADER', 'descr', "''");
-  for (const d of ['<u4', '<i4', '<f8', '<f2', '<c8', '|O', '<U4', '|S3', '|V4', '<M8[s]', '<u8'])
+  await failsAt(h("'B1'"), 'E_BAD_HEADER', 'descr', "'B1'");
+  for (const d of ['<u4', '<i4', '<f8', '<f2', '<c8', '|O', '<U4', '|S3', '|V4', '<M8[s]', '<u8', 'd', '<i', 'e', 'Q'])
     await failsAt(h(`'${d}'`), 'E_UNSUPPORTED', 'descr', `'${d}'`);
   await failsAt(h("[('r', '|u1'), ('g', '|u1')]"), 'E_UNSUPPORTED', 'descr', '[(');
   await failsAt(h("('|u1', (3,))"), 'E_UNSUPPORTED', 'descr', "('|u1'");
@@ -226,7 +227,7 @@ test('bytes after the data are ignored as numpy.load ignores them, with a notice
   assert.deepEqual(pages[0]!.info.notices, ['8 bytes after the array data ignored, as numpy.load does']);
 });
 
-test('descr spellings: native and not-applicable byte orders, the ? bool code', async () => {
+test('descr spellings: native and not-applicable byte orders, the ? bool code, one-letter type codes', async () => {
   const native = endianness() === 'LE' ? 'le' : 'be';
   const cases: [string, string, number, string][] = [
     ['=u2', 'uint', 16, native],
@@ -236,6 +237,14 @@ test('descr spellings: native and not-applicable byte orders, the ? bool code', 
     ['>i1', 'int', 8, 'le'],
     ['?', 'uint', 1, 'le'],
     ['>b1', 'uint', 1, 'le'],
+    // numpy's one-letter codes, which numpy.load takes as np.dtype does.
+    ['|B', 'uint', 8, 'le'],
+    ['b', 'int', 8, 'le'],
+    ['<H', 'uint', 16, 'le'],
+    ['>h', 'int', 16, 'be'],
+    ['H', 'uint', 16, native],
+    ['f', 'float', 32, native],
+    ['>f', 'float', 32, 'be'],
   ];
   for (const [descr, format, bits, order] of cases) {
     const { pages } = await decodeAll(file(`{'descr': '${descr}', 'fortran_order': False, 'shape': (2, 2), }`, new Uint8Array(16)));
