@@ -66,9 +66,14 @@ async function owningInput<T>(input: unknown, call: () => Promise<T>): Promise<T
   try {
     return await call();
   } catch (err) {
-    if (input instanceof Readable && !input.destroyed) input.destroy();
+    dropInput(input);
     throw err;
   }
+}
+
+/** Destroy `input` if it is a stream not yet destroyed (a call that owned it did not finish). */
+function dropInput(input: unknown): void {
+  if (input instanceof Readable && !input.destroyed) input.destroy();
 }
 
 /**
@@ -123,7 +128,7 @@ export async function* describeEach(input: InputSpec, options: DescribeOptions =
     done = true;
   } finally {
     // As owningInput: a stream given as input belongs to the call, and is destroyed unless read to the end.
-    if (!done && input instanceof Readable && !input.destroyed) input.destroy();
+    if (!done) dropInput(input);
   }
 }
 

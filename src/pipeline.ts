@@ -469,10 +469,10 @@ async function convertOrFail(registry: FormatRegistry, input: InputSpec, output:
     const withheld = complete?.sink.replacesFile ? complete : undefined;
     // The error above is the one to report; closeOutput removed its file if it could not finish it.
     await closeOutput(complete !== undefined && !withheld).catch(() => undefined);
-    const pages = (n: number) => `${n} complete page${n === 1 ? ' was' : 's were'}`;
+    const completePages = (n: number) => `${n} complete page${n === 1 ? ' was' : 's were'}`;
     let said: string | undefined;
-    if (result.outputs.length > 0) said = `${pages(result.pages)} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')}`;
-    else if (withheld) said = `${pages(withheld.pages)} not written: ${withheld.path} was there before and is left as it was`;
+    if (result.outputs.length > 0) said = `${completePages(result.pages)} written to ${result.outputs.map((o) => (o === '-' ? 'stdout' : o)).join(', ')}`;
+    else if (withheld) said = `${completePages(withheld.pages)} not written: ${withheld.path} was there before and is left as it was`;
     if (said !== undefined) throw new RasterError(e.code, `${e.detail} (${said})`, { ...e, cause: e.cause ?? e }).withContext({});
     throw e;
   } finally {

@@ -208,12 +208,13 @@ function refuseAmbiguousFlags(args: string[], flags: FlagTable): void {
     // yargs reads an empty number as 0 ("--level ''" wrote a stored PNG) and a switch's value
     // other than true/false as false ("--bigtiff=yes" wrote a classic TIFF).
     if (takesValue.has(name) && value?.trim() === '') throw new UsageError(`--${name} needs a value, not an empty string`);
-    // yargs reads numbers with Number(): "1e2", "0x64" and " 100" were all 100.
-    if (numbers.has(name) && value !== undefined && !/^-?\d+$/.test(value))
-      throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
-    // Past 2^53 a double rounds, and the message would quote a rounded number that looks valid.
-    if (numbers.has(name) && value !== undefined && !Number.isSafeInteger(Number(value)))
-      throw new UsageError(`--${name} ${value} is too far from 0 to be read exactly (whole numbers are exact up to 2^53 − 1 = 9007199254740991)`);
+    if (numbers.has(name) && value !== undefined) {
+      // yargs reads numbers with Number(): "1e2", "0x64" and " 100" were all 100.
+      if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number in decimal digits (got ${JSON.stringify(value)})`);
+      // Past 2^53 a double rounds, and the message would quote a rounded number that looks valid.
+      if (!Number.isSafeInteger(Number(value)))
+        throw new UsageError(`--${name} ${value} is too far from 0 to be read exactly (whole numbers are exact up to 2^53 − 1 = 9007199254740991)`);
+    }
     if (flag.inline && switches.has(name) && value !== 'true' && value !== 'false')
       throw new UsageError(`--${name} is a switch: give it alone, or =true / =false (got "${value}")`);
   }

@@ -11,7 +11,9 @@ import { test } from 'node:test';
 
 const MODULE = new URL('../../src/workers/young-garbage.js', import.meta.url).href;
 
-function runModule(code: string, nodeFlags: string[] = []): string {
+/** Run `body` as an ES module in a new node, with runInNewContext and collectYoungGarbage imported; its stdout. */
+function runModule(body: string, nodeFlags: string[] = []): string {
+  const code = `import { runInNewContext } from 'node:vm';\nimport { collectYoungGarbage } from ${JSON.stringify(MODULE)};\n${body}`;
   const r = spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
@@ -19,8 +21,6 @@ function runModule(code: string, nodeFlags: string[] = []): string {
 
 test('the flag is cleared again once this thread has its gc()', () => {
   const out = runModule(`
-    import { runInNewContext } from 'node:vm';
-    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
     collectYoungGarbage();
     collectYoungGarbage();
     console.log(typeof globalThis.gc, runInNewContext('typeof gc'));`);
@@ -28,37 +28,22 @@ test('the flag is cleared again once this thread has its gc()', () => {
 });
 
 test('under node --expose-gc the gc() given is used and the flag stays set', () => {
-  const out = runModule(
-    `
-    import { runInNewContext } from 'node:vm';
-    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
-    collectYoungGarbage();
-    console.log(runInNewContext('typeof gc'));`,
-    ['--expose-gc'],
-  );
+  const out = runModule(`collectYoungGarbage(); console.log(runInNewContext('typeof gc'));`, ['--expose-gc']);
   assert.equal(out, 'function');
 });
 
 test("a flag the program set, its --expose-gc-as name and its own global gc are left alone, and a gc() that cannot be had is no failure", () => {
   const setByProgram = runModule(`
     import { setFlagsFromString } from 'node:v8';
-    import { runInNewContext } from 'node:vm';
-    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
     setFlagsFromString('--expose-gc');
     let called = false;
     globalThis.gc = () => { called = true; };
     collectYoungGarbage();
     console.log(runInNewContext('typeof gc'), called);`);
   assert.equal(setByProgram, 'function false', "the flag stays set, and the program's gc() is not taken for V8's");
-  const renamed = runModule(
-    `
-    import { runInNewContext } from 'node:vm';
-    import { collectYoungGarbage } from ${JSON.stringify(MODULE)};
-    collectYoungGarbage();
-    collectYoungGarbage();
-    console.log(runInNewContext('typeof collect + " " + typeof gc'));`,
-    ['--expose-gc-as=collect'],
-  );
+  const renamed = runModule(`collectYoungGarbage(); collectYoungGarbage(); console.log(runInNewContext('typeof collect + " " + typeof gc'));`, [
+    '--expose-gc-as=collect',
+  ]);
   assert.equal(renamed, 'function undefined');
 });
 
@@ -68,7 +53,6 @@ test('eight workers and the main thread asking at once each get their gc(), ten 
   // not throw. (execArgv: [], or the workers would inherit --input-type=module and fail to start.)
   const out = runModule(`
     import { Worker } from 'node:worker_threads';
-    import { runInNewContext } from 'node:vm';
     const body = \`
       const { workerData, parentPort } = require('node:worker_threads');
       const gate = new Int32Array(workerData.gate);
@@ -79,7 +63,6 @@ test('eight workers and the main thread asking at once each get their gc(), ten 
         m.collectYoungGarbage();
         parentPort.postMessage('ok');
       });\`;
-    const { collectYoungGarbage } = await import(${JSON.stringify(MODULE)});
     let failures = 0;
     for (let round = 0; round < 10; round++) {
       const gate = new Int32Array(new SharedArrayBuffer(8));
